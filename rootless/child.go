@@ -1,0 +1,93 @@
+package rootless
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/rootless-containers/rootlesskit/v3/pkg/child"
+	"github.com/rootless-containers/rootlesskit/v3/pkg/copyup/tmpfssymlink"
+	"github.com/rootless-containers/rootlesskit/v3/pkg/systemd/activation"
+	"golang.org/x/sys/unix"
+)
+
+// selfTarget re-runs this binary with the same arguments: inside the
+// namespaces the same `skiff daemon ...` command line becomes the supervisor.
+func selfTarget() []string { return append([]string{"/proc/self/exe"}, os.Args[1:]...) }
+
+// RunChild is RootlessKit's child half: it waits for the parent to write the
+// id maps and configure the network, then runs the daemon inside.
+func RunChild() error {
+	name := os.Getenv(envNetworkDriver)
+	drv, ok := networkDrivers[name]
+	if !ok {
+		return fmt.Errorf("unknown rootless network driver %q", name)
+	}
+	cd, err := drv.child()
+	if err != nil {
+		return err
+	}
+	return child.Child(child.Opt{
+		PipeFDEnvKey:              envPipeFD,
+		RunActivationHelperEnvKey: envActivationHelp,
+		ChildUseActivationEnvKey:  envUseActivation,
+		StateDirEnvKey:            envStateDir,
+		TargetCmd:                 selfTarget(),
+		NetworkDriver:             cd,
+		// /etc is copied up so that the namespace's resolv.conf and hosts
+		// can be replaced without touching the host's.
+		CopyUpDriver: tmpfssymlink.NewChildDriver(),
+		CopyUpDirs:   []string{"/etc"},
+		Propagation:  propagation,
+	})
+}
+
+// RunActivationHelper sets LISTEN_PID to this process and execs the daemon,
+// so that socket-activation fds survive the re-exec into the namespaces.
+func RunActivationHelper() error {
+	return activation.ActivationHelper(activation.Opt{
+		RunActivationHelperEnvKey: envActivationHelp,
+		TargetCmd:                 selfTarget(),
+	})
+}
+
+// PrepareNamespace finishes the single-id bootstrap inside the namespace
+// (RootlessKit's child does the same for the subordinate mapping): mounts
+// made on the host propagate in, loopback is up, and socket-activation fds
+// inherited from the host parent are claimed.
+func PrepareNamespace() error {
+	if os.Getenv(envSingleIDStarted) == "" {
+		return nil
+	}
+	os.Unsetenv(envSingleIDStarted)
+	if os.Getenv(envFixListenPID) != "" {
+		os.Unsetenv(envFixListenPID)
+		os.Setenv("LISTEN_PID", strconv.Itoa(os.Getpid()))
+		os.Unsetenv("LISTEN_PIDFDID")
+	}
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_SLAVE, ""); err != nil {
+		return fmt.Errorf("making / a slave mount: %w", err)
+	}
+	return loopbackUp()
+}
+
+// loopbackUp sets IFF_UP on lo with an ioctl: no `ip` binary needed.
+func loopbackUp() error {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("bringing up loopback: %w", err)
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq("lo")
+	if err != nil {
+		return err
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		return fmt.Errorf("bringing up loopback: %w", err)
+	}
+	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
+		return fmt.Errorf("bringing up loopback: %w", err)
+	}
+	return nil
+}

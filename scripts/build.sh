@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the static skiff binary: ./skiff (or $1).
+# CGO is off: nothing in skiff needs a C constructor, so the binary is
+# static by construction and runs on any Linux of the same architecture.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-./skiff}
+version=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+CGO_ENABLED=0 go build -trimpath -tags containers_image_openpgp \
+	-ldflags "-s -w -X main.version=${version} -X main.gitCommit=${commit}" \
+	-o "$out" .
+echo "built $out ($version, $commit)" >&2
