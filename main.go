@@ -3,4 +3,47 @@
 // main only decides which role this process plays.
 package main
 
-func main() {}
+import (
+	"fmt"
+	"os"
+
+	"github.com/skiff-engine/skiff/cli"
+	"github.com/skiff-engine/skiff/internal/daemon"
+	"github.com/skiff-engine/skiff/rootless"
+	"github.com/skiff-engine/skiff/rootless/check"
+)
+
+// Set by scripts/build.sh through -ldflags -X.
+var (
+	version   = "dev"
+	gitCommit = ""
+)
+
+func main() {
+	build := daemon.Build{Version: version, GitCommit: gitCommit}
+	switch {
+	// RootlessKit's own re-execs come first: their command line is the
+	// daemon's, but they are not the daemon yet.
+	case rootless.IsActivationHelper():
+		exitOn(rootless.RunActivationHelper())
+	case rootless.IsRootlessKitChild():
+		exitOn(rootless.RunChild())
+	case len(os.Args) > 1 && os.Args[1] == "engine":
+		os.Exit(daemon.Engine(os.Args[2:], build))
+	}
+	os.Exit(cli.Run(os.Args[1:], cli.Build{Version: version, GitCommit: gitCommit}, cli.Roles{
+		Daemon: func(args []string) int { return daemon.Main(args, build) },
+		Check:  check.Main,
+	}))
+}
+
+func exitOn(err error) {
+	if err != nil {
+		if code, ok := rootless.ExitCode(err); ok {
+			os.Exit(code)
+		}
+		fmt.Fprintln(os.Stderr, "skiff:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}

@@ -1,0 +1,145 @@
+package daemon
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/skiff-engine/skiff/api/server"
+	"github.com/skiff-engine/skiff/internal/atomicfile"
+	"github.com/skiff-engine/skiff/internal/events"
+	"github.com/skiff-engine/skiff/internal/system"
+	"github.com/skiff-engine/skiff/rootless"
+)
+
+// eventRing is how many past events `docker events --since` can replay.
+const eventRing = 1024
+
+// systemBackend joins the system facts and the event stream.
+type systemBackend struct {
+	*system.Backend
+	system.EventSource
+}
+
+// Engine is the engine process: the API server and everything behind it.
+// It serves on the listeners its supervisor passed and exits 0 on SIGTERM
+// (after in-flight requests finish) or when idle for --idle-timeout.
+func Engine(args []string, build Build) int {
+	s, err := load("engine", args)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "skiff engine:", err)
+		return 1
+	}
+	lns, err := engineListeners()
+	if err != nil {
+		s.log.Error().Err(err).Msg("")
+		return 1
+	}
+	id, err := engineID(s.dataRoot)
+	if err != nil {
+		s.log.Error().Err(err).Msg("engine id")
+		return 1
+	}
+	broker := events.New(eventRing)
+	sys := system.New(system.Options{
+		Version:   build.Version,
+		GitCommit: build.GitCommit,
+		EngineID:  id,
+		DataRoot:  s.dataRoot,
+		Rootless:  rootless.InUserNS(),
+		Debug:     s.cfg.Debug || s.cfg.LogLevel == "debug",
+		Labels:    s.cfg.Labels,
+		StateDir:  filepath.Join(s.runDir, "rootlesskit"),
+	})
+	srv := server.New(server.Options{
+		System:  systemBackend{sys, system.EventSource{Broker: broker}},
+		Logger:  s.log,
+		Version: build.Version,
+	})
+	serveErr := make(chan error, len(lns))
+	for _, ln := range lns {
+		go func(ln net.Listener) { serveErr <- srv.Serve(ln) }(ln)
+	}
+	s.log.Info().Str("version", build.Version).Str("data_root", s.dataRoot).Bool("rootless", rootless.InUserNS()).Msg("API listening")
+
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
+	idle := idleTimer(srv, time.Duration(s.cfg.IdleTimeout))
+	select {
+	case sig := <-sigs:
+		s.log.Info().Str("signal", sig.String()).Msg("shutting down")
+	case <-idle:
+		s.log.Info().Dur("idle_timeout", time.Duration(s.cfg.IdleTimeout)).Msg("idle: exiting")
+	case err := <-serveErr:
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error().Err(err).Msg("serving the API")
+			return 1
+		}
+	}
+	timeout := 30 * time.Second
+	if s.cfg.ShutdownTimeout > 0 {
+		timeout = time.Duration(s.cfg.ShutdownTimeout) * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		s.log.Warn().Err(err).Msg("in-flight requests did not finish in time")
+	}
+	return 0
+}
+
+// idleTimer fires once no API connection has been open for d (and, as
+// later features land, no container runs). d == 0 never fires.
+func idleTimer(srv *server.Server, d time.Duration) <-chan struct{} {
+	fire := make(chan struct{})
+	if d <= 0 {
+		return fire
+	}
+	go func() {
+		tick := d / 10
+		if tick > time.Second {
+			tick = time.Second
+		}
+		if tick < 10*time.Millisecond {
+			tick = 10 * time.Millisecond
+		}
+		idleSince := time.Now()
+		for range time.Tick(tick) {
+			if srv.ActiveConnections() > 0 {
+				idleSince = time.Now()
+				continue
+			}
+			if time.Since(idleSince) >= d {
+				close(fire)
+				return
+			}
+		}
+	}()
+	return fire
+}
+
+// engineID is the daemon's stable identity (Info.ID), kept in the data root.
+func engineID(dataRoot string) (string, error) {
+	p := filepath.Join(dataRoot, "engine-id")
+	if b, err := os.ReadFile(p); err == nil && len(strings.TrimSpace(string(b))) > 0 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	id := fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	if err := os.MkdirAll(dataRoot, 0o700); err != nil {
+		return "", err
+	}
+	return id, atomicfile.WriteFile(p, []byte(id+"\n"), 0o600)
+}

@@ -1,0 +1,195 @@
+// Package system answers the engine-wide questions: version, info, and
+// (through the events broker) the event stream.
+package system
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/moby/moby/api/types/system"
+	"github.com/skiff-engine/skiff/api/version"
+	"github.com/skiff-engine/skiff/internal/hostinfo"
+	"github.com/skiff-engine/skiff/rootless"
+)
+
+// Options are the engine facts the system backend reports.
+type Options struct {
+	Version, GitCommit string
+	EngineID           string
+	DataRoot           string
+	Rootless           bool
+	Debug              bool
+	Labels             []string
+	StateDir           string // RootlessKit's, rootless only
+}
+
+// Backend implements the system routes' backend (minus events, which the
+// engine's broker serves).
+type Backend struct {
+	opt  Options
+	once sync.Once
+	host hostFacts
+}
+
+// hostFacts do not change while the engine runs; they are read on the
+// first request, not at start, to keep start-up fast.
+type hostFacts struct {
+	kernel, arch, osName, osVersion, hostname string
+	memTotal                                  int64
+	cgroups                                   hostinfo.Cgroups
+	helpers                                   []hostinfo.Helper
+	uidMap, gidMap                            string
+}
+
+// New returns a system backend.
+func New(opt Options) *Backend { return &Backend{opt: opt} }
+
+func (b *Backend) facts() *hostFacts {
+	b.once.Do(func() {
+		h := &b.host
+		h.kernel, h.arch = hostinfo.Kernel()
+		h.osName, h.osVersion = hostinfo.OperatingSystem()
+		h.hostname, _ = os.Hostname()
+		h.memTotal = hostinfo.MemTotal()
+		h.cgroups = hostinfo.DetectCgroups(b.opt.Rootless)
+		h.helpers = hostinfo.FindHelpers()
+		if u, g, err := rootless.ReadIDMaps(); err == nil {
+			h.uidMap, h.gidMap = rootless.FormatIDMap(u), rootless.FormatIDMap(g)
+		}
+	})
+	return &b.host
+}
+
+// Version answers GET /version.
+func (b *Backend) Version(context.Context) system.VersionResponse {
+	h := b.facts()
+	engine := system.ComponentVersion{
+		Name:    "Engine",
+		Version: b.opt.Version,
+		Details: map[string]string{
+			"ApiVersion":    version.APIVersion,
+			"MinAPIVersion": version.MinAPIVersion,
+			"GitCommit":     b.opt.GitCommit,
+			"GoVersion":     runtime.Version(),
+			"Os":            runtime.GOOS,
+			"Arch":          runtime.GOARCH,
+			"KernelVersion": h.kernel,
+			"Experimental":  "false",
+		},
+	}
+	components := []system.ComponentVersion{engine}
+	if b.opt.Rootless {
+		components = append(components, system.ComponentVersion{
+			Name:    "rootlesskit",
+			Version: rootlessKitVersion,
+			Details: map[string]string{
+				"NetworkDriver": rootless.NetworkDriver(),
+				"StateDir":      b.opt.StateDir,
+				"IDMapping":     string(rootless.CurrentMapping()),
+			},
+		})
+	}
+	for _, hp := range h.helpers {
+		v := hp.Path
+		if v == "" {
+			v = "not found"
+		}
+		components = append(components, system.ComponentVersion{Name: hp.Name, Version: v})
+	}
+	return system.VersionResponse{
+		Platform:      system.PlatformInfo{Name: "skiff"},
+		Version:       b.opt.Version,
+		APIVersion:    version.APIVersion,
+		MinAPIVersion: version.MinAPIVersion,
+		Os:            runtime.GOOS,
+		Arch:          runtime.GOARCH,
+		Components:    components,
+		GitCommit:     b.opt.GitCommit,
+		GoVersion:     runtime.Version(),
+		KernelVersion: h.kernel,
+	}
+}
+
+// rootlessKitVersion is the RootlessKit library version compiled in.
+const rootlessKitVersion = "3.3.0"
+
+// Info answers GET /info.
+func (b *Backend) Info(context.Context) (*system.Info, error) {
+	h := b.facts()
+	limits := h.cgroups.Delegated
+	info := &system.Info{
+		ID:                 b.opt.EngineID,
+		Driver:             "none",
+		DriverStatus:       [][2]string{{"Note", "image storage arrives with the images feature"}},
+		MemoryLimit:        limits,
+		SwapLimit:          limits,
+		CPUCfsPeriod:       limits,
+		CPUCfsQuota:        limits,
+		CPUShares:          limits,
+		CPUSet:             limits,
+		PidsLimit:          limits,
+		IPv4Forwarding:     true,
+		Debug:              b.opt.Debug,
+		NFd:                countFDs(),
+		NGoroutines:        runtime.NumGoroutine(),
+		SystemTime:         time.Now().Format(time.RFC3339Nano),
+		LoggingDriver:      "json-file",
+		CgroupDriver:       h.cgroups.Driver,
+		CgroupVersion:      h.cgroups.Version,
+		KernelVersion:      h.kernel,
+		OperatingSystem:    h.osName,
+		OSVersion:          h.osVersion,
+		OSType:             "linux",
+		Architecture:       h.arch,
+		IndexServerAddress: "https://index.docker.io/v1/",
+		NCPU:               runtime.NumCPU(),
+		MemTotal:           h.memTotal,
+		DockerRootDir:      b.opt.DataRoot,
+		Name:               h.hostname,
+		Labels:             b.opt.Labels,
+		ServerVersion:      b.opt.Version,
+		DefaultRuntime:     "skiff",
+		Runtimes:           map[string]system.RuntimeWithStatus{"skiff": {Runtime: system.Runtime{Path: "skiff"}}},
+		Isolation:          "",
+		InitBinary:         "skiff",
+		SecurityOptions:    []string{},
+		HTTPProxy:          os.Getenv("HTTP_PROXY"),
+		HTTPSProxy:         os.Getenv("HTTPS_PROXY"),
+		NoProxy:            os.Getenv("NO_PROXY"),
+		Warnings:           []string{},
+	}
+	if b.opt.Rootless {
+		info.SecurityOptions = append(info.SecurityOptions, "name=rootless")
+		// docker info prints DriverStatus lines; the id mapping decides
+		// which file owners image layers can keep, so it belongs here.
+		info.DriverStatus = append(info.DriverStatus,
+			[2]string{"ID Mapping", string(rootless.CurrentMapping())},
+			[2]string{"UID Map", h.uidMap},
+			[2]string{"GID Map", h.gidMap})
+		if rootless.CurrentMapping() == rootless.MappingSingleID {
+			info.Warnings = append(info.Warnings, "WARNING: single-id mapping: only your own uid and gid exist in the user namespace; install the uidmap package and add subordinate ranges to /etc/subuid and /etc/subgid for a full mapping")
+		}
+	}
+	if h.cgroups.Version == "2" {
+		info.SecurityOptions = append(info.SecurityOptions, "name=cgroupns")
+	}
+	if !limits {
+		if h.cgroups.Version == "1" {
+			info.Warnings = append(info.Warnings, "WARNING: Running in rootless-mode without cgroups. To enable cgroups in rootless-mode, you need to boot the system in cgroup v2 mode.")
+		} else {
+			info.Warnings = append(info.Warnings, "WARNING: cgroup v2 controllers cpu, memory and pids are not delegated to this user: resource limits cannot be enforced. Set Delegate=cpu cpuset io memory pids in user@.service.")
+		}
+	}
+	return info, nil
+}
+
+func countFDs() int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return 0
+	}
+	return len(entries)
+}
