@@ -1,0 +1,48 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/alecthomas/kong"
+)
+
+// globals are docker's global options.
+type globals struct {
+	Host     []string         `short:"H" sep:"none" placeholder:"HOST" help:"Daemon socket to connect to: unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]."`
+	Context  string           `short:"c" help:"Name of the context to use (only \"default\" for now)."`
+	LogLevel string           `short:"l" default:"info" enum:"debug,info,warn,error,fatal" help:"Set the logging level (${enum})."`
+	Config   string           `default:"${config_dir}" placeholder:"DIR" help:"Location of client config files."`
+	Debug    bool             `short:"D" help:"Enable debug mode."`
+	Version  kong.VersionFlag `short:"v" help:"Print version information and quit."`
+}
+
+// rootCmd is the command tree.
+type rootCmd struct {
+	globals
+
+	Info       infoCmd       `cmd:"" help:"Display system-wide information."`
+	VersionCmd versionCmd    `cmd:"" name:"version" help:"Show the skiff version information."`
+	System     systemCmd     `cmd:"" help:"Manage skiff."`
+	Completion completionCmd `cmd:"" help:"Generate a shell completion script (bash, zsh, fish)."`
+	Daemon     daemonCmd     `cmd:"" passthrough:"" help:"Run the skiff daemon."`
+	Check      checkCmd      `cmd:"" passthrough:"" help:"Check whether this host can run skiff."`
+}
+
+// systemCmd groups `skiff system ...`.
+type systemCmd struct {
+	Info      infoCmd      `cmd:"" help:"Display system-wide information."`
+	DialStdio dialStdioCmd `cmd:"" name:"dial-stdio" help:"Proxy the stdio stream to the daemon connection. Should not be invoked manually."`
+}
+
+// defaultConfigDir is $DOCKER_CONFIG or ~/.docker, as the docker CLI uses.
+func defaultConfigDir(getenv func(string) string) string {
+	if d := getenv("DOCKER_CONFIG"); d != "" {
+		return d
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ".docker"
+	}
+	return filepath.Join(home, ".docker")
+}
