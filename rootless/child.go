@@ -38,7 +38,7 @@ func RunChild() error {
 		// can be replaced without touching the host's.
 		CopyUpDriver: tmpfssymlink.NewChildDriver(),
 		CopyUpDirs:   []string{"/etc"},
-		Propagation:  propagation,
+		Propagation:  childPropagation(),
 	})
 }
 
@@ -52,9 +52,9 @@ func RunActivationHelper() error {
 }
 
 // PrepareNamespace finishes the single-id bootstrap inside the namespace
-// (RootlessKit's child does the same for the subordinate mapping): mounts
-// made on the host propagate in, loopback is up, and socket-activation fds
-// inherited from the host parent are claimed.
+// (RootlessKit's child does the same for the subordinate mapping):
+// loopback is up and socket-activation fds inherited from the host parent
+// are claimed.
 func PrepareNamespace() error {
 	if os.Getenv(envSingleIDStarted) == "" {
 		return nil
@@ -65,9 +65,9 @@ func PrepareNamespace() error {
 		os.Setenv("LISTEN_PID", strconv.Itoa(os.Getpid()))
 		os.Unsetenv("LISTEN_PIDFDID")
 	}
-	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_SLAVE, ""); err != nil {
-		return fmt.Errorf("making / a slave mount: %w", err)
-	}
+	// No propagation change is needed: a mount namespace made together
+	// with a new user namespace already turns the host's shared mounts into
+	// slaves, so nothing mounted inside leaks out.
 	return loopbackUp()
 }
 

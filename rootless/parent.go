@@ -65,15 +65,11 @@ func Run(opt Options) error {
 		NetworkDriver:            pd,
 		ParentEUIDEnvKey:         envParentEUID,
 		ParentEGIDEnvKey:         envParentEGID,
-		Propagation:              propagation,
+		Propagation:              childPropagation(),
 		SubidSource:              parent.SubidSourceAuto,
 	})
 	return diagnoseStart(err)
 }
-
-// propagation lets mounts made on the host later (a USB disk, a bind
-// mount) show up in the daemon's namespace, as Docker rootless does.
-const propagation = "rslave"
 
 type networkDriver struct {
 	parent func() (network.ParentDriver, error)
