@@ -61,9 +61,9 @@ func Engine(args []string, build Build) int {
 		StateDir:  filepath.Join(s.runDir, "rootlesskit"),
 	})
 	srv := server.New(server.Options{
-		System:  systemBackend{sys, system.EventSource{Broker: broker}},
-		Logger:  s.log,
-		Version: build.Version,
+		System:        systemBackend{sys, system.EventSource{Broker: broker}},
+		Logger:        s.log,
+		EngineVersion: build.Version,
 	})
 	serveErr := make(chan error, len(lns))
 	for _, ln := range lns {
