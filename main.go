@@ -17,10 +17,11 @@ import (
 var (
 	version   = "dev"
 	gitCommit = ""
+	buildTime = ""
 )
 
 func main() {
-	build := daemon.Build{Version: version, GitCommit: gitCommit}
+	build := daemon.Build{Version: version, GitCommit: gitCommit, BuildTime: buildTime}
 	switch {
 	// RootlessKit's own re-execs come first: their command line is the
 	// daemon's, but they are not the daemon yet.
@@ -31,7 +32,7 @@ func main() {
 	case len(os.Args) > 1 && os.Args[1] == "engine":
 		os.Exit(daemon.Engine(os.Args[2:], build))
 	}
-	os.Exit(cli.Run(os.Args[1:], cli.Build{Version: version, GitCommit: gitCommit}, cli.Roles{
+	os.Exit(cli.Run(os.Args[1:], cli.Build{Version: version, GitCommit: gitCommit, BuildTime: buildTime}, cli.Roles{
 		Daemon: func(args []string) int { return daemon.Main(args, build) },
 		Check:  check.Main,
 	}))

@@ -20,7 +20,7 @@ import (
 )
 
 // Build identifies the binary; main sets it from -ldflags.
-type Build struct{ Version, GitCommit string }
+type Build struct{ Version, GitCommit, BuildTime string }
 
 // Roles are the other roles of the binary that the CLI hands over to
 // untouched: `skiff daemon ...` and `skiff check ...`.

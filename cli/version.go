@@ -2,7 +2,6 @@ package cli
 
 import (
 	"runtime"
-	"runtime/debug"
 	"text/tabwriter"
 	"time"
 
@@ -121,14 +120,8 @@ func (a *app) clientVersion() clientVersion {
 		Arch:              runtime.GOARCH,
 		Context:           "default",
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.time" {
-				if t, err := time.Parse(time.RFC3339, s.Value); err == nil {
-					v.BuildTime = t.Format(time.ANSIC)
-				}
-			}
-		}
+	if t, err := time.Parse(time.RFC3339, a.build.BuildTime); err == nil {
+		v.BuildTime = t.Format(time.ANSIC)
 	}
 	return v
 }

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 out=${1:-./skiff}
 version=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# The commit's time, not the wall clock, so that builds are reproducible.
+built=$(git log -1 --format=%cI 2>/dev/null || true)
 CGO_ENABLED=0 go build -trimpath -tags containers_image_openpgp \
-	-ldflags "-s -w -X main.version=${version} -X main.gitCommit=${commit}" \
+	-ldflags "-s -w -X main.version=${version} -X main.gitCommit=${commit} -X main.buildTime=${built}" \
 	-o "$out" .
 echo "built $out ($version, $commit)" >&2

@@ -18,7 +18,7 @@ import (
 )
 
 // Build identifies the binary; main sets it from -ldflags.
-type Build struct{ Version, GitCommit string }
+type Build struct{ Version, GitCommit, BuildTime string }
 
 // settings are the daemon's merged configuration and where it lives.
 type settings struct {

@@ -53,6 +53,7 @@ func Engine(args []string, build Build) int {
 	sys := system.New(system.Options{
 		Version:   build.Version,
 		GitCommit: build.GitCommit,
+		BuildTime: build.BuildTime,
 		EngineID:  id,
 		DataRoot:  s.dataRoot,
 		Rootless:  rootless.InUserNS(),

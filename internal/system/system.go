@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/moby/moby/api/types/swarm"
 	"github.com/moby/moby/api/types/system"
 	"github.com/skiff-engine/skiff/api/version"
 	"github.com/skiff-engine/skiff/internal/hostinfo"
@@ -18,6 +19,7 @@ import (
 // Options are the engine facts the system backend reports.
 type Options struct {
 	Version, GitCommit string
+	BuildTime          string // RFC 3339, from the commit; "" when unknown
 	EngineID           string
 	DataRoot           string
 	Rootless           bool
@@ -78,6 +80,7 @@ func (b *Backend) Version(context.Context) system.VersionResponse {
 			"Arch":          runtime.GOARCH,
 			"KernelVersion": h.kernel,
 			"Experimental":  "false",
+			"BuildTime":     b.opt.BuildTime,
 		},
 	}
 	components := []system.ComponentVersion{engine}
@@ -110,6 +113,7 @@ func (b *Backend) Version(context.Context) system.VersionResponse {
 		GitCommit:     b.opt.GitCommit,
 		GoVersion:     runtime.Version(),
 		KernelVersion: h.kernel,
+		BuildTime:     b.opt.BuildTime,
 	}
 }
 
@@ -160,6 +164,8 @@ func (b *Backend) Info(context.Context) (*system.Info, error) {
 		HTTPSProxy:         os.Getenv("HTTPS_PROXY"),
 		NoProxy:            os.Getenv("NO_PROXY"),
 		Warnings:           []string{},
+		Swarm:              swarm.Info{LocalNodeState: swarm.LocalNodeStateInactive},
+		Plugins:            system.PluginsInfo{Volume: []string{}, Network: []string{}, Log: []string{}},
 	}
 	if b.opt.Rootless {
 		info.SecurityOptions = append(info.SecurityOptions, "name=rootless")
