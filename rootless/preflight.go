@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -12,10 +13,13 @@ import (
 	"github.com/rootless-containers/rootlesskit/v3/pkg/parent/idtools"
 )
 
-// readSysctl returns the trimmed value of a /proc/sys file, or "" when the
-// knob does not exist on this kernel.
-func readSysctl(path string) string {
-	b, err := os.ReadFile(path)
+// procSys is where sysctls are read; tests point it at a fake tree.
+var procSys = "/proc/sys"
+
+// readSysctl returns the trimmed value of a sysctl ("user/max_user_namespaces"),
+// or "" when the knob does not exist on this kernel.
+func readSysctl(name string) string {
+	b, err := os.ReadFile(filepath.Join(procSys, name))
 	if err != nil {
 		return ""
 	}
@@ -25,10 +29,10 @@ func readSysctl(path string) string {
 // CheckUserNamespaces reports, with the knob to turn, a kernel that forbids
 // unprivileged user namespaces.
 func CheckUserNamespaces() error {
-	if v := readSysctl("/proc/sys/user/max_user_namespaces"); v == "0" {
+	if v := readSysctl("user/max_user_namespaces"); v == "0" {
 		return errors.New("user namespaces are disabled: user.max_user_namespaces is 0; enable them with 'sudo sysctl -w user.max_user_namespaces=28633' (and persist it in /etc/sysctl.d/)")
 	}
-	if v := readSysctl("/proc/sys/kernel/unprivileged_userns_clone"); v == "0" {
+	if v := readSysctl("kernel/unprivileged_userns_clone"); v == "0" {
 		return errors.New("unprivileged user namespaces are disabled: kernel.unprivileged_userns_clone is 0; enable them with 'sudo sysctl -w kernel.unprivileged_userns_clone=1' (and persist it in /etc/sysctl.d/)")
 	}
 	return nil
@@ -42,11 +46,11 @@ func diagnoseStart(err error) error {
 	if !errors.Is(err, syscall.EPERM) && !errors.Is(err, syscall.EACCES) && !errors.Is(err, syscall.ENOSPC) {
 		return err
 	}
-	if readSysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1" {
+	if readSysctl("kernel/apparmor_restrict_unprivileged_userns") == "1" {
 		return fmt.Errorf("%w: AppArmor restricts unprivileged user namespaces (Ubuntu 24.04+, kernel.apparmor_restrict_unprivileged_userns=1); allow skiff with an AppArmor profile granting 'userns,' to its binary (see the README), or run 'sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0'", err)
 	}
 	if errors.Is(err, syscall.ENOSPC) {
-		return fmt.Errorf("%w: the user namespace limit is reached (user.max_user_namespaces=%s)", err, readSysctl("/proc/sys/user/max_user_namespaces"))
+		return fmt.Errorf("%w: the user namespace limit is reached (user.max_user_namespaces=%s)", err, readSysctl("user/max_user_namespaces"))
 	}
 	if cerr := CheckUserNamespaces(); cerr != nil {
 		return fmt.Errorf("%w: %v", err, cerr)

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,5 +53,45 @@ func TestRootful(t *testing.T) {
 	mustJSON(t, d.MustDocker("info", "--format", "{{json .}}"), &info)
 	if hasRootless(info.SecurityOptions) {
 		t.Errorf("rootful daemon reports name=rootless: %q", info.SecurityOptions)
+	}
+}
+
+// TestSingleIDFallback: without newuidmap/newgidmap the daemon still starts,
+// maps only the user's own ids, and says what to install.
+func TestSingleIDFallback(t *testing.T) {
+	harness.SkiffOnly(t)
+	// In the single-id mode the daemon runs no host program, so a PATH
+	// without newuidmap is all it takes to get there.
+	d := harness.StartDaemon(t, harness.SingleID(), harness.WithEnv("PATH=/nonexistent"))
+	log := d.Log()
+	for _, want := range []string{"single-id mapping", "uidmap", "/etc/subuid"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("daemon log does not mention %q:\n%s", want, log)
+		}
+	}
+	r := d.MustDocker("info")
+	if !strings.Contains(r, "ID Mapping: single-id") {
+		t.Errorf("docker info does not show the single-id mapping:\n%s", r)
+	}
+	u := d.Env.User
+	if want := "UID Map: 0:" + strconv.Itoa(u.UID) + ":1\n"; !strings.Contains(r, want) {
+		t.Errorf("docker info does not show %q:\n%s", want, r)
+	}
+}
+
+// TestDataRootNotWritable: a data root the user cannot write stops the
+// daemon at start with a message naming it.
+func TestDataRootNotWritable(t *testing.T) {
+	harness.SkiffOnly(t)
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to make a directory the test user cannot write")
+	}
+	dir := t.TempDir() // owned by root, 0755 after the chmod: not writable by the test user
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := harness.RunDaemon(t, 30*time.Second, harness.WithArgs("--data-root", dir+"/data"))
+	if r.ExitCode == 0 || !strings.Contains(r.Stderr, dir) {
+		t.Errorf("want non-zero exit and an error naming %s; exit %d:\n%s", dir, r.ExitCode, r.Stderr)
 	}
 }
