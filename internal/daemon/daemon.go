@@ -136,29 +136,7 @@ func flagKeys(set map[string]bool) map[string]bool {
 // runHost is the rootless daemon's host side: checks that need the real
 // user, one lock per user, then the re-exec into the namespaces.
 func runHost(s *settings) int {
-	if err := os.MkdirAll(s.runDir, 0o700); err != nil {
-		s.log.Error().Err(err).Msg("creating the runtime directory")
-		return 1
-	}
-	if err := checkWritable(s.dataRoot); err != nil {
-		s.log.Error().Err(err).Msg("data root")
-		return 1
-	}
-	activated := os.Getenv("LISTEN_FDS") != ""
-	if !activated {
-		for _, h := range s.hosts {
-			p, err := unixPath(h)
-			if err != nil {
-				s.log.Error().Err(err).Msg("")
-				return 1
-			}
-			if err := checkNotRunning(p); err != nil {
-				s.log.Error().Err(err).Msg("")
-				return 1
-			}
-		}
-	}
-	lock, err := lockRunDir(s.runDir)
+	lock, err := claimHost(s)
 	if err != nil {
 		s.log.Error().Err(err).Msg("")
 		return 1
@@ -177,6 +155,31 @@ func runHost(s *settings) int {
 		return 1
 	}
 	return 0
+}
+
+// claimHost runs the start-up checks that must see the real user (rootless
+// host side) or real root (rootful): the runtime directory, a writable data
+// root, no other daemon on the sockets, and the per-user lock, held until
+// the daemon exits.
+func claimHost(s *settings) (*flock.Flock, error) {
+	if err := os.MkdirAll(s.runDir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the runtime directory: %w", err)
+	}
+	if err := checkWritable(s.dataRoot); err != nil {
+		return nil, err
+	}
+	if os.Getenv("LISTEN_FDS") == "" { // systemd owns activated sockets
+		for _, h := range s.hosts {
+			p, err := unixPath(h)
+			if err != nil {
+				return nil, err
+			}
+			if err := checkNotRunning(p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return lockRunDir(s.runDir)
 }
 
 // lockRunDir makes sure one daemon per user (or per rootful host) runs,

@@ -13,16 +13,8 @@ import (
 // child process and restarts it if it crashes: the engine may die or be
 // upgraded without the socket (or socket activation) going away.
 func supervise(s *settings, args []string) int {
-	if paths := s.runDir; !rootlessInside() {
-		if err := os.MkdirAll(paths, 0o700); err != nil {
-			s.log.Error().Err(err).Msg("creating the runtime directory")
-			return 1
-		}
-		if err := checkWritable(s.dataRoot); err != nil {
-			s.log.Error().Err(err).Msg("data root")
-			return 1
-		}
-		lock, err := lockRunDir(s.runDir)
+	if !rootlessInside() { // rootful: nobody checked the host yet
+		lock, err := claimHost(s)
 		if err != nil {
 			s.log.Error().Err(err).Msg("")
 			return 1
