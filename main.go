@@ -27,6 +27,8 @@ func main() {
 	// daemon's, but they are not the daemon yet.
 	case rootless.IsActivationHelper():
 		exitOn(rootless.RunActivationHelper())
+	case rootless.IsUnshare():
+		exitOn(rootless.RunUnshare())
 	case rootless.IsRootlessKitChild():
 		exitOn(rootless.RunChild())
 	case len(os.Args) > 1 && os.Args[1] == "engine":

@@ -8,7 +8,6 @@ import (
 	"github.com/rootless-containers/rootlesskit/v3/pkg/child"
 	"github.com/rootless-containers/rootlesskit/v3/pkg/copyup/tmpfssymlink"
 	"github.com/rootless-containers/rootlesskit/v3/pkg/systemd/activation"
-	"golang.org/x/sys/unix"
 )
 
 // selfTarget re-runs this binary with the same arguments: inside the
@@ -34,6 +33,7 @@ func RunChild() error {
 		StateDirEnvKey:            envStateDir,
 		TargetCmd:                 selfTarget(),
 		NetworkDriver:             cd,
+		DetachNetNS:               true,
 		// /etc is copied up so that the namespace's resolv.conf and hosts
 		// can be replaced without touching the host's.
 		CopyUpDriver: tmpfssymlink.NewChildDriver(),
@@ -52,9 +52,8 @@ func RunActivationHelper() error {
 }
 
 // PrepareNamespace finishes the single-id bootstrap inside the namespace
-// (RootlessKit's child does the same for the subordinate mapping):
-// loopback is up and socket-activation fds inherited from the host parent
-// are claimed.
+// (RootlessKit's child does the same for the subordinate mapping): the
+// socket-activation fds inherited from the host parent are claimed.
 func PrepareNamespace() error {
 	if os.Getenv(envSingleIDStarted) == "" {
 		return nil
@@ -68,26 +67,5 @@ func PrepareNamespace() error {
 	// No propagation change is needed: a mount namespace made together
 	// with a new user namespace already turns the host's shared mounts into
 	// slaves, so nothing mounted inside leaks out.
-	return loopbackUp()
-}
-
-// loopbackUp sets IFF_UP on lo with an ioctl: no `ip` binary needed.
-func loopbackUp() error {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("bringing up loopback: %w", err)
-	}
-	defer unix.Close(fd)
-	ifr, err := unix.NewIfreq("lo")
-	if err != nil {
-		return err
-	}
-	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return fmt.Errorf("bringing up loopback: %w", err)
-	}
-	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
-	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
-		return fmt.Errorf("bringing up loopback: %w", err)
-	}
 	return nil
 }

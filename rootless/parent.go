@@ -63,6 +63,11 @@ func Run(opt Options) error {
 		StateDir:                 opt.StateDir,
 		StateDirEnvKey:           envStateDir,
 		NetworkDriver:            pd,
+		// The daemon stays in the host's network namespace (as Docker 29.5+
+		// with detach-netns): registries on the host's loopback, the host's
+		// DNS and full-speed egress work without a user-mode TCP stack.
+		// Containers get the detached namespace at <StateDir>/netns.
+		DetachNetNS: true,
 		ParentEUIDEnvKey:         envParentEUID,
 		ParentEGIDEnvKey:         envParentEGID,
 		Propagation:              childPropagation(),
@@ -116,7 +121,9 @@ func runSingleID() error {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(), envSingleIDStarted+"=1")
 	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Cloneflags:                 syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS | syscall.CLONE_NEWNET,
+		// No CLONE_NEWNET: like the RootlessKit path, the daemon keeps the
+		// host's network namespace.
+		Cloneflags:                 syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS,
 		UidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}},
 		GidMappings:                []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}},
 		GidMappingsEnableSetgroups: false,
