@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 
+	"go.podman.io/storage/pkg/reexec"
+
 	"github.com/skiff-engine/skiff/cli"
 	"github.com/skiff-engine/skiff/internal/daemon"
 	"github.com/skiff-engine/skiff/rootless"
@@ -21,6 +23,11 @@ var (
 )
 
 func main() {
+	// go.podman.io/storage unpacks layers in a chrooted re-exec of this
+	// binary (chrootarchive); those helper roles run and exit here.
+	if reexec.Init() {
+		return
+	}
 	build := daemon.Build{Version: version, GitCommit: gitCommit, BuildTime: buildTime}
 	switch {
 	// RootlessKit's own re-execs come first: their command line is the

@@ -67,11 +67,11 @@ func Run(opt Options) error {
 		// with detach-netns): registries on the host's loopback, the host's
 		// DNS and full-speed egress work without a user-mode TCP stack.
 		// Containers get the detached namespace at <StateDir>/netns.
-		DetachNetNS: true,
-		ParentEUIDEnvKey:         envParentEUID,
-		ParentEGIDEnvKey:         envParentEGID,
-		Propagation:              childPropagation(),
-		SubidSource:              parent.SubidSourceAuto,
+		DetachNetNS:      true,
+		ParentEUIDEnvKey: envParentEUID,
+		ParentEGIDEnvKey: envParentEGID,
+		Propagation:      childPropagation(),
+		SubidSource:      parent.SubidSourceAuto,
 	})
 	return diagnoseStart(err)
 }

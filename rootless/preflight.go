@@ -119,3 +119,18 @@ func FormatIDMap(m []IDMap) string {
 	}
 	return strings.Join(parts, "/")
 }
+
+// HostUID is the host uid that uid 0 of this user namespace maps to (the
+// user who started the daemon); -1 outside a user namespace or on error.
+func HostUID() int {
+	uids, _, err := ReadIDMaps()
+	if err != nil {
+		return -1
+	}
+	for _, m := range uids {
+		if m.Inside == 0 && m.Size < 4294967295 {
+			return int(m.Outside)
+		}
+	}
+	return -1
+}

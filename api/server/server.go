@@ -25,6 +25,8 @@ type Options struct {
 	// System answers /version, /info and /events. When nil those three
 	// stay 501 stubs (/_ping needs no backend).
 	System SystemBackend
+	// Images serves the image routes; nil leaves them 501 stubs.
+	Images ImagesBackend
 	// Logger logs requests at debug level and handler faults at error
 	// level; handlers get it from their request context (zerolog.Ctx).
 	Logger zerolog.Logger
@@ -79,6 +81,7 @@ func New(opts Options) *Server {
 		s.Handle(r.pattern, notImplementedStub(r.body))
 	}
 	s.registerSystemRoutes()
+	s.registerImageRoutes()
 
 	s.httpServer = &http.Server{
 		Handler:           s,

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/skiff-engine/skiff/api/server"
 	"github.com/skiff-engine/skiff/internal/atomicfile"
 	"github.com/skiff-engine/skiff/internal/events"
+	"github.com/skiff-engine/skiff/internal/images"
 	"github.com/skiff-engine/skiff/internal/system"
 	"github.com/skiff-engine/skiff/rootless"
 )
@@ -50,6 +52,26 @@ func Engine(args []string, build Build) int {
 		return 1
 	}
 	broker := events.New(eventRing)
+	if rootless.InUserNS() {
+		// The state Podman's re-exec leaves: storage and image/v5 then
+		// keep rootless behaviour (userxattr overlay, per-user paths)
+		// although euid is 0 here.
+		os.Setenv("_CONTAINERS_USERNS_CONFIGURED", "done")
+		os.Setenv("_CONTAINERS_ROOTLESS_UID", strconv.Itoa(rootless.HostUID()))
+	}
+	imgs := images.New(images.Options{
+		StoreOptions: images.StoreOptions{
+			DataRoot: s.dataRoot,
+			RunRoot:  filepath.Join(s.runDir, "storage"),
+			SingleID: rootless.CurrentMapping() == rootless.MappingSingleID,
+			Log:      s.log,
+		},
+		InsecureRegistries: s.cfg.InsecureRegistries,
+		RegistryMirrors:    s.cfg.RegistryMirrors,
+		UserAgent:          "skiff/" + build.Version,
+		Events:             broker,
+	})
+	defer imgs.Close()
 	sys := system.New(system.Options{
 		Version:   build.Version,
 		GitCommit: build.GitCommit,
@@ -60,9 +82,11 @@ func Engine(args []string, build Build) int {
 		Debug:     s.cfg.Debug || s.cfg.LogLevel == "debug",
 		Labels:    s.cfg.Labels,
 		StateDir:  filepath.Join(s.runDir, "rootlesskit"),
+		Images:    imgs,
 	})
 	srv := server.New(server.Options{
 		System:        systemBackend{sys, system.EventSource{Broker: broker}},
+		Images:        imgs,
 		Logger:        s.log,
 		EngineVersion: build.Version,
 	})

@@ -26,6 +26,13 @@ type Options struct {
 	Debug              bool
 	Labels             []string
 	StateDir           string // RootlessKit's, rootless only
+	Images             ImageStats
+}
+
+// ImageStats is the image service's part of GET /info.
+type ImageStats interface {
+	DriverStatus() (name string, status [][2]string, warning string)
+	CountImages() int
 }
 
 // Backend implements the system routes' backend (minus events, which the
@@ -126,8 +133,6 @@ func (b *Backend) Info(context.Context) (*system.Info, error) {
 	limits := h.cgroups.Delegated
 	info := &system.Info{
 		ID:                 b.opt.EngineID,
-		Driver:             "none",
-		DriverStatus:       [][2]string{{"Note", "image storage arrives with the images feature"}},
 		MemoryLimit:        limits,
 		SwapLimit:          limits,
 		CPUCfsPeriod:       limits,
@@ -166,6 +171,14 @@ func (b *Backend) Info(context.Context) (*system.Info, error) {
 		Warnings:           []string{},
 		Swarm:              swarm.Info{LocalNodeState: swarm.LocalNodeStateInactive},
 		Plugins:            system.PluginsInfo{Volume: []string{}, Network: []string{}, Log: []string{}},
+	}
+	if b.opt.Images != nil {
+		var warning string
+		info.Driver, info.DriverStatus, warning = b.opt.Images.DriverStatus()
+		info.Images = b.opt.Images.CountImages()
+		if warning != "" {
+			info.Warnings = append(info.Warnings, "WARNING: "+warning)
+		}
 	}
 	if b.opt.Rootless {
 		info.SecurityOptions = append(info.SecurityOptions, "name=rootless")

@@ -1,0 +1,190 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/registry"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/skiff-engine/skiff/api/httputils"
+	"github.com/skiff-engine/skiff/internal/filters"
+	"github.com/skiff-engine/skiff/internal/images"
+)
+
+// ImagesBackend is what the image routes need; internal/images implements it.
+type ImagesBackend interface {
+	List(ctx context.Context, f filters.Args) ([]image.Summary, error)
+	Inspect(ctx context.Context, name string) (*image.InspectResponse, error)
+	History(ctx context.Context, name string) ([]image.HistoryResponseItem, error)
+	Tag(ctx context.Context, source, repo, tag string) error
+	Remove(ctx context.Context, name string, opt images.RemoveOptions) ([]image.DeleteResponse, error)
+	Pull(ctx context.Context, name string, opt images.PullOptions, out images.Progress) error
+	Push(ctx context.Context, name, tag string, auth *registry.AuthConfig, out images.Progress) error
+	Login(ctx context.Context, ac registry.AuthConfig) (registry.AuthResponse, error)
+}
+
+func (s *Server) registerImageRoutes() {
+	b := s.opts.Images
+	if b == nil {
+		return
+	}
+	s.Handle("GET /images/json", func(w http.ResponseWriter, r *http.Request) error {
+		f, err := filters.Parse(r.URL.Query().Get("filters"))
+		if err != nil {
+			return err
+		}
+		list, err := b.List(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		return httputils.WriteJSON(w, http.StatusOK, list)
+	})
+	s.Handle("GET /images/{name...}/json", func(w http.ResponseWriter, r *http.Request) error {
+		resp, err := b.Inspect(r.Context(), r.PathValue("name"))
+		if err != nil {
+			return err
+		}
+		return httputils.WriteJSON(w, http.StatusOK, resp)
+	})
+	s.Handle("GET /images/{name...}/history", func(w http.ResponseWriter, r *http.Request) error {
+		resp, err := b.History(r.Context(), r.PathValue("name"))
+		if err != nil {
+			return err
+		}
+		return httputils.WriteJSON(w, http.StatusOK, resp)
+	})
+	s.Handle("POST /images/{name...}/tag", func(w http.ResponseWriter, r *http.Request) error {
+		q := r.URL.Query()
+		if err := b.Tag(r.Context(), r.PathValue("name"), q.Get("repo"), q.Get("tag")); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusCreated)
+		return nil
+	})
+	s.Handle("DELETE /images/{name...}", func(w http.ResponseWriter, r *http.Request) error {
+		q := r.URL.Query()
+		resp, err := b.Remove(r.Context(), r.PathValue("name"), images.RemoveOptions{Force: boolValue(q.Get("force")), NoPrune: boolValue(q.Get("noprune"))})
+		if err != nil {
+			return err
+		}
+		return httputils.WriteJSON(w, http.StatusOK, resp)
+	})
+	s.Handle("POST /images/create", func(w http.ResponseWriter, r *http.Request) error {
+		q := r.URL.Query()
+		from := q.Get("fromImage")
+		if from == "" {
+			if q.Get("fromSrc") != "" {
+				return httputils.NotImplemented(errString("importing an image (fromSrc) is not implemented by skiff yet"))
+			}
+			return httputils.InvalidParameter(errString("fromImage or fromSrc is required"))
+		}
+		name := from
+		if tag := q.Get("tag"); tag != "" {
+			// tag may be a digest ("sha256:…"), as the docker CLI sends
+			// for name@digest.
+			if strings.Contains(tag, ":") {
+				name += "@" + tag
+			} else {
+				name += ":" + tag
+			}
+		}
+		auth, err := images.DecodeAuth(r.Header.Get("X-Registry-Auth"))
+		if err != nil {
+			return err
+		}
+		opt := images.PullOptions{Auth: auth}
+		if p := q.Get("platform"); p != "" {
+			plat, err := parsePlatform(p)
+			if err != nil {
+				return err
+			}
+			opt.Platform = plat
+		}
+		out := newProgressStream(w, r)
+		if err := b.Pull(r.Context(), name, opt, out.send); err != nil {
+			return out.fail(err)
+		}
+		return nil
+	})
+	s.Handle("POST /images/{name...}/push", func(w http.ResponseWriter, r *http.Request) error {
+		auth, err := images.DecodeAuth(r.Header.Get("X-Registry-Auth"))
+		if err != nil {
+			return err
+		}
+		out := newProgressStream(w, r)
+		if err := b.Push(r.Context(), r.PathValue("name"), r.URL.Query().Get("tag"), auth, out.send); err != nil {
+			return out.fail(err)
+		}
+		return nil
+	})
+	s.Handle("POST /auth", func(w http.ResponseWriter, r *http.Request) error {
+		var ac registry.AuthConfig
+		if err := httputils.ReadJSON(r, &ac); err != nil {
+			return err
+		}
+		resp, err := b.Login(r.Context(), ac)
+		if err != nil {
+			return err
+		}
+		return httputils.WriteJSON(w, http.StatusOK, resp)
+	})
+}
+
+// progressStream starts the 200 JSON stream at the first message, so that
+// an operation failing before it sends anything answers with a real status.
+type progressStream struct {
+	w      http.ResponseWriter
+	r      *http.Request
+	stream *httputils.JSONStreamWriter
+}
+
+func newProgressStream(w http.ResponseWriter, r *http.Request) *progressStream {
+	return &progressStream{w: w, r: r}
+}
+
+func (p *progressStream) send(m images.Message) {
+	if p.stream == nil {
+		p.stream = httputils.NewJSONStreamWriter(p.w, httputils.MediaTypeJSON)
+	}
+	_ = p.stream.Encode(m) // a gone client cancels the request context
+}
+
+// fail reports err: as the status when nothing was streamed yet, else as
+// the stream's final error message.
+func (p *progressStream) fail(err error) error {
+	if p.stream == nil {
+		return err
+	}
+	p.send(images.ErrorMessage(err))
+	return nil
+}
+
+// parsePlatform reads "os[/arch[/variant]]".
+func parsePlatform(s string) (*ocispec.Platform, error) {
+	parts := strings.Split(s, "/")
+	if len(parts) > 3 || parts[0] == "" {
+		return nil, httputils.InvalidParameter(errString("invalid platform " + strconv.Quote(s) + ": want os[/arch[/variant]]"))
+	}
+	p := &ocispec.Platform{OS: parts[0]}
+	if len(parts) > 1 {
+		p.Architecture = parts[1]
+	}
+	if len(parts) > 2 {
+		p.Variant = parts[2]
+	}
+	return p, nil
+}
+
+// boolValue reads Docker's boolean query values: "1", "true", "True".
+func boolValue(v string) bool {
+	b, _ := strconv.ParseBool(v)
+	return b
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
