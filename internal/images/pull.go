@@ -52,7 +52,7 @@ func (s *Service) Pull(ctx context.Context, name string, opt PullOptions, out Pr
 	}
 	// Resolve the manifest first: its errors must reach the client as an
 	// HTTP status, before the stream starts.
-	topDigest, err := s.resolveManifest(ctx, srcRef, sys, named)
+	topDigest, err := s.resolveManifest(ctx, srcRef, sys, named, opt.Auth)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (s *Service) Pull(ctx context.Context, name string, opt PullOptions, out Pr
 	close(progress)
 	wg.Wait()
 	if err != nil {
-		return pullError(named, err)
+		return pullError(named, err, opt.Auth)
 	}
 	img, err := store.Image(named.String())
 	if err != nil {
@@ -116,15 +116,15 @@ func (s *Service) Pull(ctx context.Context, name string, opt PullOptions, out Pr
 }
 
 // resolveManifest reads the top-level manifest (or index) digest.
-func (s *Service) resolveManifest(ctx context.Context, ref types.ImageReference, sys *types.SystemContext, named reference.Named) (digest.Digest, error) {
+func (s *Service) resolveManifest(ctx context.Context, ref types.ImageReference, sys *types.SystemContext, named reference.Named, auth *registry.AuthConfig) (digest.Digest, error) {
 	src, err := ref.NewImageSource(ctx, sys)
 	if err != nil {
-		return "", pullError(named, err)
+		return "", pullError(named, err, auth)
 	}
 	defer src.Close()
 	raw, _, err := src.GetManifest(ctx, nil)
 	if err != nil {
-		return "", pullError(named, err)
+		return "", pullError(named, err, auth)
 	}
 	d, err := manifest.Digest(raw)
 	if err != nil {
@@ -164,14 +164,21 @@ func isConfig(mediaType string) bool {
 }
 
 // pullError gives registry failures Docker's wording and status.
-func pullError(named reference.Named, err error) error {
+func pullError(named reference.Named, err error, auth *registry.AuthConfig) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
 	var ec errcode.Error
 	if errors.As(err, &ec) {
 		switch ec.Code {
-		case errcode.ErrorCodeDenied, errcode.ErrorCodeUnauthorized:
+		case errcode.ErrorCodeUnauthorized:
+			if auth == nil || (auth.Username == "" && auth.IdentityToken == "" && auth.RegistryToken == "") {
+				// dockerd's answer when the registry wants credentials
+				// and the client sent none.
+				return errdefs.ErrUnauthenticated.WithMessage(fmt.Sprintf("Head %q: no basic auth credentials", manifestURL(named)))
+			}
+			fallthrough
+		case errcode.ErrorCodeDenied:
 			return errdefs.ErrNotFound.WithMessage(fmt.Sprintf("pull access denied for %s, repository does not exist or may require 'docker login': %v", reference.FamiliarName(named), ec))
 		}
 		if ec.Code.Descriptor().HTTPStatusCode == http.StatusNotFound {
@@ -185,4 +192,19 @@ func pullError(named reference.Named, err error) error {
 		return errdefs.ErrUnauthenticated.WithMessage(err.Error())
 	}
 	return errdefs.ErrUnknown.WithMessage(err.Error())
+}
+
+// manifestURL is the registry URL dockerd names in its errors.
+func manifestURL(named reference.Named) string {
+	tagOrDigest := "latest"
+	if d, ok := named.(reference.Digested); ok {
+		tagOrDigest = d.Digest().String()
+	} else if t, ok := named.(reference.Tagged); ok {
+		tagOrDigest = t.Tag()
+	}
+	scheme := "https"
+	if host := reference.Domain(named); host == "localhost" || strings.HasPrefix(host, "127.") || strings.HasPrefix(host, "localhost:") {
+		scheme = "http"
+	}
+	return fmt.Sprintf("%s://%s/v2/%s/manifests/%s", scheme, reference.Domain(named), reference.Path(named), tagOrDigest)
 }

@@ -3,11 +3,14 @@ package images
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
+	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
+	"github.com/docker/distribution/registry/api/errcode"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/registry"
 	"go.podman.io/image/v5/copy"
@@ -60,7 +63,7 @@ func (s *Service) Push(ctx context.Context, name, tag string, auth *registry.Aut
 	close(progress)
 	wg.Wait()
 	if err != nil {
-		return pushError(named, err)
+		return pushError(named, err, auth)
 	}
 	d, err := manifest.Digest(raw)
 	if err != nil {
@@ -106,8 +109,15 @@ func reportPush(ch <-chan types.ProgressProperties, out Progress) {
 	}
 }
 
-// pushError keeps the registry's words; authorization failures get
-// Docker's 401 shape.
-func pushError(named reference.Named, err error) error {
-	return pullError(named, err)
+// pushError: missing credentials get dockerd's "no basic auth
+// credentials"; other registry errors keep the registry's words.
+func pushError(named reference.Named, err error, auth *registry.AuthConfig) error {
+	var ec errcode.Error
+	if errors.As(err, &ec) && (ec.Code == errcode.ErrorCodeUnauthorized || ec.Code == errcode.ErrorCodeDenied) {
+		if ec.Code == errcode.ErrorCodeUnauthorized && (auth == nil || auth.Username == "") {
+			return errdefs.ErrUnauthenticated.WithMessage("no basic auth credentials")
+		}
+		return errdefs.ErrUnauthenticated.WithMessage(ec.Error())
+	}
+	return errdefs.ErrUnknown.WithMessage(err.Error())
 }
