@@ -21,6 +21,20 @@ type globals struct {
 type rootCmd struct {
 	globals
 
+	Pull    pullCmd    `cmd:"" help:"Download an image from a registry."`
+	Push    pushCmd    `cmd:"" help:"Upload an image to a registry."`
+	Images  imagesCmd  `cmd:"" help:"List images."`
+	Login   loginCmd   `cmd:"" help:"Authenticate to a registry."`
+	Logout  logoutCmd  `cmd:"" help:"Log out from a registry."`
+	Image   imageCmd   `cmd:"" help:"Manage images."`
+	Inspect inspectCmd `cmd:"" help:"Return low-level information on skiff objects."`
+	History historyCmd `cmd:"" help:"Show the history of an image."`
+	Rmi     rmiCmd     `cmd:"" help:"Remove one or more images."`
+	Tag     tagCmd     `cmd:"" help:"Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE."`
+	Save    saveCmd    `cmd:"" help:"Save one or more images to a tar archive (streamed to STDOUT by default)."`
+	Load    loadCmd    `cmd:"" help:"Load an image from a tar archive or STDIN."`
+	Import  importCmd  `cmd:"" help:"Import the contents from a tarball to create a filesystem image."`
+
 	Info       infoCmd       `cmd:"" help:"Display system-wide information."`
 	VersionCmd versionCmd    `cmd:"" name:"version" help:"Show the skiff version information."`
 	System     systemCmd     `cmd:"" help:"Manage skiff."`

@@ -115,7 +115,7 @@ func (a *app) run(ctx context.Context, args []string) (code int) {
 			code = int(c)
 		}
 	}()
-	kctx, err := parser.Parse(args)
+	kctx, err := parser.Parse(rewriteCommandShorts(args))
 	if err != nil {
 		return a.parseError(err)
 	}
@@ -158,10 +158,15 @@ func (a *app) parseError(err error) int {
 	var selected *kong.Node
 	if errors.As(err, &perr) && perr.Context != nil {
 		if selected = perr.Context.Selected(); selected != nil {
-			cmdPath = selected.FullPath()
+			cmdPath = nodePath(selected)
 		}
 	}
 	msg := err.Error()
+	if selected != nil && len(selected.Positional) > 0 && !hasSubcommands(selected) &&
+		(strings.HasPrefix(msg, "unexpected argument ") || strings.HasPrefix(msg, `expected "<`)) {
+		fmt.Fprintf(a.Stderr, "%q requires %s.\nSee '%s --help'.\n", cmdPath, argCount(selected.Positional), cmdPath)
+		return 1
+	}
 	if tok, ok := strings.CutPrefix(msg, "unexpected argument "); ok {
 		tok, _, _ = strings.Cut(tok, ", did you mean")
 		if selected != nil && !hasSubcommands(selected) {
@@ -176,6 +181,41 @@ func (a *app) parseError(err error) int {
 	}
 	fmt.Fprintf(a.Stderr, "%s: %s.\nSee '%s --help'.\n", cmdPath, strings.TrimSuffix(msg, "."), cmdPath)
 	return 125
+}
+
+// argCount says how many arguments a command takes, in docker's words
+// ("exactly 1 argument", "at least 1 argument", "at most 2 arguments").
+func argCount(pos []*kong.Positional) string {
+	required, variadic := 0, false
+	for _, p := range pos {
+		if p.Required {
+			required++
+		}
+		variadic = variadic || p.IsSlice()
+	}
+	n, how := required, "exactly"
+	switch {
+	case variadic:
+		how = "at least"
+	case required < len(pos) && required == 0:
+		n, how = len(pos), "at most"
+	case required < len(pos):
+		how = "at least"
+	}
+	if n == 1 {
+		return fmt.Sprintf("%s 1 argument", how)
+	}
+	return fmt.Sprintf("%s %d arguments", how, n)
+}
+
+// nodePath is the command's path by names ("skiff image rm"); kong's
+// FullPath adds the aliases.
+func nodePath(n *kong.Node) string {
+	var parts []string
+	for ; n != nil; n = n.Parent {
+		parts = append([]string{n.Name}, parts...)
+	}
+	return strings.Join(parts, " ")
 }
 
 func hasSubcommands(n *kong.Node) bool {

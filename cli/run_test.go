@@ -81,3 +81,24 @@ func TestRolesPassthrough(t *testing.T) {
 		}
 	}
 }
+
+func TestArgumentCountErrors(t *testing.T) {
+	tests := []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"pull"}, "\"skiff pull\" requires exactly 1 argument.\nSee 'skiff pull --help'.\n"},
+		{[]string{"pull", "a", "b"}, "\"skiff pull\" requires exactly 1 argument.\n"},
+		{[]string{"image", "rm"}, "\"skiff image rm\" requires at least 1 argument.\n"},
+		{[]string{"images", "a", "b"}, "\"skiff images\" requires at most 1 argument.\n"},
+		{[]string{"tag", "a"}, "\"skiff tag\" requires exactly 2 arguments.\n"},
+		{[]string{"import"}, "\"skiff import\" requires at least 1 argument.\n"},
+		{[]string{"login", "a", "b"}, "\"skiff login\" requires at most 1 argument.\n"},
+	}
+	for _, tt := range tests {
+		r := runCLI(t, map[string]string{"SKIFF_NO_AUTOSTART": "1"}, "", tt.args...)
+		if r.code != 1 || !strings.HasPrefix(r.stderr, tt.stderr) {
+			t.Errorf("%q: exit %d stderr %q, want %q", tt.args, r.code, r.stderr, tt.stderr)
+		}
+	}
+}
