@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,6 +26,8 @@ type ImagesBackend interface {
 	Pull(ctx context.Context, name string, opt images.PullOptions, out images.Progress) error
 	Push(ctx context.Context, name, tag string, auth *registry.AuthConfig, out images.Progress) error
 	Login(ctx context.Context, ac registry.AuthConfig) (registry.AuthResponse, error)
+	Save(ctx context.Context, names []string, w io.Writer) error
+	Load(ctx context.Context, r io.Reader, quiet bool, out images.Progress) error
 }
 
 func (s *Server) registerImageRoutes() {
@@ -121,6 +124,25 @@ func (s *Server) registerImageRoutes() {
 		}
 		return nil
 	})
+	save := func(w http.ResponseWriter, r *http.Request, names []string) error {
+		if len(names) == 0 {
+			return httputils.InvalidParameter(errString("no image names given"))
+		}
+		return b.Save(r.Context(), names, &lazyTar{w: w})
+	}
+	s.Handle("GET /images/get", func(w http.ResponseWriter, r *http.Request) error {
+		return save(w, r, r.URL.Query()["names"])
+	})
+	s.Handle("GET /images/{name...}/get", func(w http.ResponseWriter, r *http.Request) error {
+		return save(w, r, []string{r.PathValue("name")})
+	})
+	s.Handle("POST /images/load", func(w http.ResponseWriter, r *http.Request) error {
+		out := newProgressStream(w, r)
+		if err := b.Load(r.Context(), r.Body, boolValue(r.URL.Query().Get("quiet")), out.send); err != nil {
+			return out.fail(err)
+		}
+		return nil
+	})
 	s.Handle("POST /auth", func(w http.ResponseWriter, r *http.Request) error {
 		var ac registry.AuthConfig
 		if err := httputils.ReadJSON(r, &ac); err != nil {
@@ -188,3 +210,19 @@ func boolValue(v string) bool {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// lazyTar sets the tar content type with the first byte, so a save that
+// fails before writing anything still answers with an error status.
+type lazyTar struct {
+	w       http.ResponseWriter
+	started bool
+}
+
+func (t *lazyTar) Write(p []byte) (int, error) {
+	if !t.started {
+		t.started = true
+		t.w.Header().Set("Content-Type", "application/x-tar")
+		t.w.WriteHeader(http.StatusOK)
+	}
+	return t.w.Write(p)
+}

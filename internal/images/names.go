@@ -120,3 +120,6 @@ func tagsAndDigests(img *storage.Image) (tags, digests []string) {
 	sort.Strings(digests)
 	return tags, digests
 }
+
+// errInvalid is a 400 with Docker's plain message.
+func errInvalid(msg string) error { return errdefs.ErrInvalidArgument.WithMessage(msg) }

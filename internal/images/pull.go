@@ -174,8 +174,10 @@ func pullError(named reference.Named, err error, auth *registry.AuthConfig) erro
 		case errcode.ErrorCodeUnauthorized:
 			if auth == nil || (auth.Username == "" && auth.IdentityToken == "" && auth.RegistryToken == "") {
 				// dockerd's answer when the registry wants credentials
-				// and the client sent none.
-				return errdefs.ErrUnauthenticated.WithMessage(fmt.Sprintf("Head %q: no basic auth credentials", manifestURL(named)))
+				// and the client sent none. dockerd sends it as a 500,
+				// not a 401: a 401 makes the docker CLI prompt for a
+				// login, which a script cannot answer.
+				return errdefs.ErrUnknown.WithMessage(fmt.Sprintf("Head %q: no basic auth credentials", manifestURL(named)))
 			}
 			fallthrough
 		case errcode.ErrorCodeDenied:

@@ -114,10 +114,12 @@ func reportPush(ch <-chan types.ProgressProperties, out Progress) {
 func pushError(named reference.Named, err error, auth *registry.AuthConfig) error {
 	var ec errcode.Error
 	if errors.As(err, &ec) && (ec.Code == errcode.ErrorCodeUnauthorized || ec.Code == errcode.ErrorCodeDenied) {
+		// Not 401: the stream has started, and a 401 status would make the
+		// docker CLI prompt for a login (see pullError).
 		if ec.Code == errcode.ErrorCodeUnauthorized && (auth == nil || auth.Username == "") {
-			return errdefs.ErrUnauthenticated.WithMessage("no basic auth credentials")
+			return errdefs.ErrUnknown.WithMessage("no basic auth credentials")
 		}
-		return errdefs.ErrUnauthenticated.WithMessage(ec.Error())
+		return errdefs.ErrUnknown.WithMessage(ec.Error())
 	}
 	return errdefs.ErrUnknown.WithMessage(err.Error())
 }

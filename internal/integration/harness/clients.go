@@ -61,6 +61,17 @@ func (d *Daemon) Docker(args ...string) Result {
 	return run(d.t, env, bin, args...)
 }
 
+// DockerInput is Docker with stdin (`docker login --password-stdin`, `docker load`).
+func (d *Daemon) DockerInput(stdin string, args ...string) Result {
+	d.t.Helper()
+	bin, err := exec.LookPath("docker")
+	if err != nil {
+		d.t.Fatal("docker CLI not found on PATH: install the docker-ce-cli package (Docker's apt repository) or docker.io (Debian)")
+	}
+	env := clientEnviron("DOCKER_HOST="+d.Host, "DOCKER_CONFIG="+d.dockerConfig, "DOCKER_CLI_HINTS=false")
+	return runInput(d.t, env, strings.NewReader(stdin), bin, args...)
+}
+
 // MustDocker runs docker and fails the test unless it exits 0; it returns stdout.
 func (d *Daemon) MustDocker(args ...string) string {
 	d.t.Helper()
@@ -179,10 +190,17 @@ func clientEnviron(extra ...string) []string {
 
 func run(t testing.TB, env []string, bin string, args ...string) Result {
 	t.Helper()
+	return runInput(t, env, nil, bin, args...)
+}
+
+// runInput is run with stdin (nil: none).
+func runInput(t testing.TB, env []string, stdin io.Reader, bin string, args ...string) Result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), CommandTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = env
+	cmd.Stdin = stdin
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
