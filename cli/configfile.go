@@ -205,36 +205,7 @@ func (c *configFile) save() (err error) {
 	if fi, err := os.Stat(target); err == nil && fi.Mode().IsRegular() {
 		mode = fi.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(dir, filepath.Base(target)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(mode); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), target); err != nil {
-		return err
-	}
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
-	return nil
+	return writeFileAtomic(target, bytes.NewReader(data), mode)
 }
 
 // encodeAuth is the "auth" value of config.json: base64("user:password").

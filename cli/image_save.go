@@ -69,7 +69,8 @@ func checkOutputDir(path string) error {
 
 // writeFileAtomic copies r to a temporary file next to path and renames it
 // over path once everything is written and synced, so that an interrupted
-// save never leaves a truncated archive under the user's name.
+// write never leaves a truncated file (a saved archive, config.json) under
+// the user's name. (cli/ cannot use internal/atomicfile.)
 func writeFileAtomic(path string, r io.Reader, mode os.FileMode) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -93,5 +94,13 @@ func writeFileAtomic(path string, r io.Reader, mode os.FileMode) (err error) {
 	if err = tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	// The rename is durable only once the directory is synced.
+	if d, derr := os.Open(filepath.Dir(path)); derr == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
 }
