@@ -26,6 +26,7 @@ type ImagesBackend interface {
 	Pull(ctx context.Context, name string, opt images.PullOptions, out images.Progress) error
 	Push(ctx context.Context, name, tag string, auth *registry.AuthConfig, out images.Progress) error
 	Login(ctx context.Context, ac registry.AuthConfig) (registry.AuthResponse, error)
+	Prune(ctx context.Context, f filters.Args) (*image.PruneReport, error)
 	Save(ctx context.Context, names []string, w io.Writer) error
 	Load(ctx context.Context, r io.Reader, quiet bool, out images.Progress) error
 }
@@ -142,6 +143,17 @@ func (s *Server) registerImageRoutes() {
 			return out.fail(err)
 		}
 		return nil
+	})
+	s.Handle("POST /images/prune", func(w http.ResponseWriter, r *http.Request) error {
+		f, err := filters.Parse(r.URL.Query().Get("filters"))
+		if err != nil {
+			return err
+		}
+		report, err := b.Prune(r.Context(), f)
+		if err != nil {
+			return err
+		}
+		return httputils.WriteJSON(w, http.StatusOK, report)
 	})
 	s.Handle("POST /auth", func(w http.ResponseWriter, r *http.Request) error {
 		var ac registry.AuthConfig

@@ -595,3 +595,29 @@ func tarLink(name, target string) tar.Header {
 func tarCharDev(name string, major, minor int64) tar.Header {
 	return tar.Header{Typeflag: tar.TypeChar, Name: name, Mode: 0o666, Devmajor: major, Devminor: minor, ModTime: harness.TestImageCreated}
 }
+
+// TestImagePrune: `docker image prune -f` removes dangling images only and
+// reports them; tagged images stay.
+func TestImagePrune(t *testing.T) {
+	d := harness.StartDaemon(t)
+	reg := harness.StartRegistry(t)
+	repo := uniqueName(t, "prune")
+	im := harness.PushTestImage(t, reg, repo+":v1", 2)
+	ref := reg.Ref(repo + ":v1")
+	removeImagesAtEnd(t, d, im.ID())
+	d.MustDocker("pull", ref)
+
+	loose := harness.NewTestImage(t, uniqueName(t, "prune-dangling"), 1)
+	removeImagesAtEnd(t, d, loose.ID())
+	if r := d.DockerInput(string(loose.DockerArchive(t)), "load"); r.ExitCode != 0 {
+		t.Fatalf("docker load: %s", r)
+	}
+	out := d.MustDocker("image", "prune", "-f")
+	if !strings.Contains(out, "deleted: "+loose.ID()) || !strings.Contains(out, "Total reclaimed space:") {
+		t.Errorf("docker image prune -f: want the dangling %s deleted and a total:\n%s", loose.ID(), out)
+	}
+	ids := strings.Fields(d.MustDocker("images", "-q", "--no-trunc"))
+	if slices.Contains(ids, loose.ID()) || !slices.Contains(ids, im.ID()) {
+		t.Errorf("after prune, images %q: want %s kept and %s gone", ids, im.ID(), loose.ID())
+	}
+}
