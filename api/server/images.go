@@ -27,6 +27,7 @@ type ImagesBackend interface {
 	Push(ctx context.Context, name, tag string, auth *registry.AuthConfig, out images.Progress) error
 	Login(ctx context.Context, ac registry.AuthConfig) (registry.AuthResponse, error)
 	Prune(ctx context.Context, f filters.Args) (*image.PruneReport, error)
+	Import(ctx context.Context, body io.Reader, opt images.ImportOptions, out images.Progress) error
 	Save(ctx context.Context, names []string, w io.Writer) error
 	Load(ctx context.Context, r io.Reader, quiet bool, out images.Progress) error
 }
@@ -79,12 +80,28 @@ func (s *Server) registerImageRoutes() {
 	})
 	s.Handle("POST /images/create", func(w http.ResponseWriter, r *http.Request) error {
 		q := r.URL.Query()
+		var plat *ocispec.Platform
+		if p := q.Get("platform"); p != "" {
+			var err error
+			if plat, err = parsePlatform(p); err != nil {
+				return err
+			}
+		}
 		from := q.Get("fromImage")
 		if from == "" {
-			if q.Get("fromSrc") != "" {
-				return httputils.NotImplemented(errString("importing an image (fromSrc) is not implemented by skiff yet"))
+			src := q.Get("fromSrc")
+			if src == "" {
+				return httputils.InvalidParameter(errString("fromImage or fromSrc is required"))
 			}
-			return httputils.InvalidParameter(errString("fromImage or fromSrc is required"))
+			out := newProgressStream(w, r)
+			err := b.Import(r.Context(), r.Body, images.ImportOptions{
+				Source: src, Repo: q.Get("repo"), Tag: q.Get("tag"),
+				Changes: q["changes"], Message: q.Get("message"), Platform: plat,
+			}, out.send)
+			if err != nil {
+				return out.fail(err)
+			}
+			return nil
 		}
 		name := from
 		if tag := q.Get("tag"); tag != "" {
@@ -100,14 +117,7 @@ func (s *Server) registerImageRoutes() {
 		if err != nil {
 			return err
 		}
-		opt := images.PullOptions{Auth: auth}
-		if p := q.Get("platform"); p != "" {
-			plat, err := parsePlatform(p)
-			if err != nil {
-				return err
-			}
-			opt.Platform = plat
-		}
+		opt := images.PullOptions{Auth: auth, Platform: plat}
 		out := newProgressStream(w, r)
 		if err := b.Pull(r.Context(), name, opt, out.send); err != nil {
 			return out.fail(err)

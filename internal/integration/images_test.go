@@ -621,3 +621,31 @@ func TestImagePrune(t *testing.T) {
 		t.Errorf("after prune, images %q: want %s kept and %s gone", ids, im.ID(), loose.ID())
 	}
 }
+
+// TestImageImport: `docker import` turns a rootfs tarball into a one-layer
+// image with the --change and --message given.
+func TestImageImport(t *testing.T) {
+	d := harness.StartDaemon(t)
+	name := uniqueName(t, "imported") + ":v1"
+	r := d.DockerInput(string(harness.BusyboxLayer(t)), "import", "--change", `CMD ["sh", "-c", "echo hi"]`, "--change", "ENV A=1", "--message", "from the test", "-", name)
+	if r.ExitCode != 0 || !strings.HasPrefix(strings.TrimSpace(r.Stdout), "sha256:") {
+		t.Fatalf("docker import: want an image ID on stdout: %s", r)
+	}
+	id := strings.TrimSpace(r.Stdout)
+	removeImagesAtEnd(t, d, id)
+	got := strings.TrimSpace(d.MustDocker("image", "inspect", "--format", "{{.Id}}|{{json .Config.Cmd}}|{{json .Config.Env}}|{{.Comment}}|{{len .RootFS.Layers}}", name))
+	if want := id + `|["sh","-c","echo hi"]|["A=1"]|from the test|1`; got != want {
+		t.Errorf("imported image: %s, want %s", got, want)
+	}
+	// A tarball that escapes its root is refused and leaves nothing
+	// (dockerd keeps such entries inside its chroot instead).
+	harness.SkiffOnly(t)
+	bad := harness.Tar(t, harness.FileEntry("../escape", "x"))
+	before := d.MustDocker("images", "-q", "--no-trunc")
+	if r := d.DockerInput(string(bad), "import", "-", uniqueName(t, "bad")+":v1"); r.ExitCode == 0 {
+		t.Errorf("docker import of a tar with ../ succeeded: %s", r)
+	}
+	if after := d.MustDocker("images", "-q", "--no-trunc"); after != before {
+		t.Errorf("a refused import changed the image list:\nbefore %q\nafter  %q", before, after)
+	}
+}
