@@ -63,6 +63,18 @@ say "skiff version"
 "${run_as[@]}" "$bin" version
 say "skiff info"
 "${run_as[@]}" "$bin" info
+if [ -x /bin/busybox ]; then
+	say "importing a busybox image from local material (skiff import)"
+	root=$(mktemp -d)
+	mkdir -p "$root/bin" "$root/etc" "$root/tmp"
+	cp /bin/busybox "$root/bin/busybox"
+	for c in sh ls cat echo; do ln -s busybox "$root/bin/$c"; done
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+	tar -C "$root" -c . | "${run_as[@]}" "$bin" import --change 'CMD ["sh"]' - quickstart/busybox:latest
+	rm -rf "$root"
+	"${run_as[@]}" "$bin" images
+	# Running it arrives with the containers feature.
+fi
 if command -v docker >/dev/null; then
 	say "the docker CLI against skiff: DOCKER_HOST=unix://$sock docker version"
 	DOCKER_HOST=unix://$sock docker version
