@@ -82,6 +82,7 @@ func (s *Service) open() {
 		return
 	}
 	istorage.Transport.SetStore(s.store)
+	s.removeOrphanLayers(s.store)
 	s.log.Debug().Str("driver", describe(s.driver)).Msg("image storage open")
 }
 
