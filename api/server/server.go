@@ -82,6 +82,7 @@ func New(opts Options) *Server {
 	}
 	s.registerSystemRoutes()
 	s.registerImageRoutes()
+	s.registerDiskUsageRoute()
 
 	s.httpServer = &http.Server{
 		Handler:           s,

@@ -649,3 +649,21 @@ func TestImageImport(t *testing.T) {
 		t.Errorf("a refused import changed the image list:\nbefore %q\nafter  %q", before, after)
 	}
 }
+
+// TestSystemDFImages: `docker system df` counts the images and their size.
+func TestSystemDFImages(t *testing.T) {
+	d := harness.StartDaemon(t)
+	reg := harness.StartRegistry(t)
+	repo := uniqueName(t, "df")
+	im := harness.PushTestImage(t, reg, repo+":v1", 2)
+	removeImagesAtEnd(t, d, im.ID())
+	d.MustDocker("pull", reg.Ref(repo+":v1"))
+	out := d.MustDocker("system", "df", "--format", "{{.Type}} {{.TotalCount}}")
+	if !strings.Contains(out, "Images 1") {
+		t.Errorf("docker system df: want \"Images 1\":\n%s", out)
+	}
+	v := d.MustDocker("system", "df", "-v", "--format", "{{range .Images}}{{.ID}}{{end}}")
+	if !strings.Contains(v, harness.ShortID(im.ID())) && !strings.Contains(v, im.ID()) {
+		t.Errorf("docker system df -v does not list image %s:\n%s", im.ID(), v)
+	}
+}
