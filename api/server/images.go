@@ -27,6 +27,8 @@ type ImagesBackend interface {
 	Push(ctx context.Context, name, tag string, auth *registry.AuthConfig, out images.Progress) error
 	Login(ctx context.Context, ac registry.AuthConfig) (registry.AuthResponse, error)
 	Prune(ctx context.Context, f filters.Args) (*image.PruneReport, error)
+	Search(ctx context.Context, term string, limit int, auth *registry.AuthConfig) ([]registry.SearchResult, error)
+	Distribution(ctx context.Context, name string, auth *registry.AuthConfig) (*registry.DistributionInspect, error)
 	Import(ctx context.Context, body io.Reader, opt images.ImportOptions, out images.Progress) error
 	Save(ctx context.Context, names []string, w io.Writer) error
 	Load(ctx context.Context, r io.Reader, quiet bool, out images.Progress) error
@@ -164,6 +166,51 @@ func (s *Server) registerImageRoutes() {
 			return err
 		}
 		return httputils.WriteJSON(w, http.StatusOK, report)
+	})
+	s.Handle("GET /images/search", func(w http.ResponseWriter, r *http.Request) error {
+		q := r.URL.Query()
+		f, err := filters.Parse(q.Get("filters"))
+		if err != nil {
+			return err
+		}
+		if err := f.Validate(map[string]bool{"is-official": true, "is-automated": true, "stars": true}); err != nil {
+			return err
+		}
+		auth, err := images.DecodeAuth(r.Header.Get("X-Registry-Auth"))
+		if err != nil {
+			return err
+		}
+		limit, _ := strconv.Atoi(q.Get("limit"))
+		results, err := b.Search(r.Context(), q.Get("term"), limit, auth)
+		if err != nil {
+			return err
+		}
+		minStars := 0
+		if v := f.Get("stars"); len(v) > 0 {
+			if minStars, err = strconv.Atoi(v[0]); err != nil {
+				return httputils.InvalidParameter(errString("invalid filter 'stars=" + v[0] + "'"))
+			}
+		}
+		official, _ := f.GetBoolOrDefault("is-official", false)
+		out := results[:0]
+		for _, res := range results {
+			if res.StarCount < minStars || (f.Contains("is-official") && res.IsOfficial != official) {
+				continue
+			}
+			out = append(out, res)
+		}
+		return httputils.WriteJSON(w, http.StatusOK, out)
+	})
+	s.Handle("GET /distribution/{name...}/json", func(w http.ResponseWriter, r *http.Request) error {
+		auth, err := images.DecodeAuth(r.Header.Get("X-Registry-Auth"))
+		if err != nil {
+			return err
+		}
+		resp, err := b.Distribution(r.Context(), r.PathValue("name"), auth)
+		if err != nil {
+			return err
+		}
+		return httputils.WriteJSON(w, http.StatusOK, resp)
 	})
 	s.Handle("POST /auth", func(w http.ResponseWriter, r *http.Request) error {
 		var ac registry.AuthConfig
