@@ -61,7 +61,9 @@ hyperfine --runs "$runs" \
 	-n "podman pull" --prepare "${as[*]} podman rmi -f $img >/dev/null 2>&1 || true" "${as[*]} podman pull -q --tls-verify=false $img" \
 	-n "skopeo copy to dir" --prepare "rm -rf $work/skopeo-dir" "skopeo copy -q --src-tls-verify=false docker://$img dir:$work/skopeo-dir"
 
-echo "== docker images listing 200 tags of one image (distinct images need docker import, not done yet)"
-docker pull -q "$img" >/dev/null
-for i in $(seq 200); do docker tag "$img" "127.0.0.1:$port/bench/tag$i:1"; done
+echo "== docker images with 200 distinct images (docker import of tiny tarballs)"
+for i in $(seq 200); do
+	mkdir -p "$work/tiny/$i" && echo "$i" >"$work/tiny/$i/id"
+	tar -C "$work/tiny/$i" -c . | docker import - "bench/tiny$i:1" >/dev/null
+done
 hyperfine -N --warmup 3 --runs 30 "docker images"
