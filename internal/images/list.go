@@ -9,6 +9,7 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/image"
+	"go.podman.io/storage"
 
 	"github.com/skiff-engine/skiff/internal/filters"
 )
@@ -20,11 +21,7 @@ func (s *Service) List(ctx context.Context, f filters.Args) ([]image.Summary, er
 	if err := f.Validate(listFilters); err != nil {
 		return nil, err
 	}
-	store, err := s.Store(ctx)
-	if err != nil {
-		return nil, err
-	}
-	all, err := store.Images()
+	store, all, err := s.allImages(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -36,11 +33,9 @@ func (s *Service) List(ctx context.Context, f filters.Args) ([]image.Summary, er
 	if err != nil {
 		return nil, err
 	}
-	var until time.Time
-	if vals := f.Get("until"); len(vals) > 0 {
-		if until, err = parseUntil(vals[0]); err != nil {
-			return nil, err
-		}
+	until, err := untilFilter(f)
+	if err != nil {
+		return nil, err
 	}
 	danglingOnly, err := f.GetBoolOrDefault("dangling", false)
 	if err != nil {
@@ -165,4 +160,23 @@ func parseUnix(v string) (time.Time, error) {
 	}
 	sec := int64(f)
 	return time.Unix(sec, int64((f-float64(sec))*1e9)), nil
+}
+
+// untilFilter reads the until filter; zero when absent.
+func untilFilter(f filters.Args) (time.Time, error) {
+	vals := f.Get("until")
+	if len(vals) == 0 {
+		return time.Time{}, nil
+	}
+	return parseUntil(vals[0])
+}
+
+// allImages waits for storage and lists every image in it.
+func (s *Service) allImages(ctx context.Context) (storage.Store, []storage.Image, error) {
+	store, err := s.Store(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := store.Images()
+	return store, all, err
 }

@@ -3,7 +3,6 @@ package images
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/image"
@@ -23,17 +22,11 @@ func (s *Service) Prune(ctx context.Context, f filters.Args) (*image.PruneReport
 	if err != nil {
 		return nil, err
 	}
-	var until time.Time
-	if vals := f.Get("until"); len(vals) > 0 {
-		if until, err = parseUntil(vals[0]); err != nil {
-			return nil, err
-		}
-	}
-	store, err := s.Store(ctx)
+	until, err := untilFilter(f)
 	if err != nil {
 		return nil, err
 	}
-	all, err := store.Images()
+	store, all, err := s.allImages(ctx)
 	if err != nil {
 		return nil, err
 	}
