@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -93,7 +94,7 @@ func (s *Server) registerImageRoutes() {
 		if from == "" {
 			src := q.Get("fromSrc")
 			if src == "" {
-				return httputils.InvalidParameter(errString("fromImage or fromSrc is required"))
+				return httputils.InvalidParameter(errors.New("fromImage or fromSrc is required"))
 			}
 			out := newProgressStream(w, r)
 			err := b.Import(r.Context(), r.Body, images.ImportOptions{
@@ -139,7 +140,7 @@ func (s *Server) registerImageRoutes() {
 	})
 	save := func(w http.ResponseWriter, r *http.Request, names []string) error {
 		if len(names) == 0 {
-			return httputils.InvalidParameter(errString("no image names given"))
+			return httputils.InvalidParameter(errors.New("no image names given"))
 		}
 		return b.Save(r.Context(), names, &lazyTar{w: w})
 	}
@@ -188,7 +189,7 @@ func (s *Server) registerImageRoutes() {
 		minStars := 0
 		if v := f.Get("stars"); len(v) > 0 {
 			if minStars, err = strconv.Atoi(v[0]); err != nil {
-				return httputils.InvalidParameter(errString("invalid filter 'stars=" + v[0] + "'"))
+				return httputils.InvalidParameter(errors.New("invalid filter 'stars=" + v[0] + "'"))
 			}
 		}
 		official, _ := f.GetBoolOrDefault("is-official", false)
@@ -258,7 +259,7 @@ func (p *progressStream) fail(err error) error {
 func parsePlatform(s string) (*ocispec.Platform, error) {
 	parts := strings.Split(s, "/")
 	if len(parts) > 3 || parts[0] == "" {
-		return nil, httputils.InvalidParameter(errString("invalid platform " + strconv.Quote(s) + ": want os[/arch[/variant]]"))
+		return nil, httputils.InvalidParameter(errors.New("invalid platform " + strconv.Quote(s) + ": want os[/arch[/variant]]"))
 	}
 	p := &ocispec.Platform{OS: parts[0]}
 	if len(parts) > 1 {
@@ -275,10 +276,6 @@ func boolValue(v string) bool {
 	b, _ := strconv.ParseBool(v)
 	return b
 }
-
-type errString string
-
-func (e errString) Error() string { return string(e) }
 
 // lazyTar sets the tar content type with the first byte, so a save that
 // fails before writing anything still answers with an error status.

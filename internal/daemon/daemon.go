@@ -215,7 +215,3 @@ func checkWritable(dir string) error {
 
 // restartBackoff bounds how fast a crashing engine is restarted.
 var restartBackoff = []time.Duration{100 * time.Millisecond, 500 * time.Millisecond, 2 * time.Second, 5 * time.Second}
-
-// rootlessInside reports whether this process is the rootless supervisor
-// (the host side already took the lock and checked the data root).
-func rootlessInside() bool { return rootless.InUserNS() }

@@ -7,13 +7,15 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/skiff-engine/skiff/rootless"
 )
 
 // supervise holds the namespaces and the API sockets, runs the engine as a
 // child process and restarts it if it crashes: the engine may die or be
 // upgraded without the socket (or socket activation) going away.
 func supervise(s *settings, args []string) int {
-	if !rootlessInside() { // rootful: nobody checked the host yet
+	if !rootless.InUserNS() { // rootful: the rootless host side already claimed it
 		lock, err := claimHost(s)
 		if err != nil {
 			s.log.Error().Err(err).Msg("")

@@ -6,7 +6,6 @@ import (
 
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/api/types/storage"
-	digest "github.com/opencontainers/go-digest"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -116,13 +115,4 @@ func (s *Service) History(ctx context.Context, name string) ([]image.HistoryResp
 		out[0].Tags = nonNil(tags)
 	}
 	return out, nil
-}
-
-// ImageID returns the full ID ("sha256:...") of a local image.
-func (s *Service) ImageID(ctx context.Context, name string) (digest.Digest, error) {
-	_, img, err := s.resolve(ctx, name)
-	if err != nil {
-		return "", err
-	}
-	return digest.Digest("sha256:" + img.ID), nil
 }

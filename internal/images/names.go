@@ -30,10 +30,6 @@ func invalidReason(name string, err error) string {
 	return err.Error()
 }
 
-// FamiliarName is how Docker shows a name: "busybox:latest",
-// "127.0.0.1:5000/app:v1".
-func FamiliarName(n reference.Named) string { return reference.FamiliarString(n) }
-
 // errNoSuchImage is Docker's 404 for a local image lookup.
 func errNoSuchImage(name string) error {
 	return errdefs.ErrNotFound.WithMessage("No such image: " + name)

@@ -5,7 +5,6 @@ package images
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -150,8 +149,6 @@ func policy() (*signature.PolicyContext, error) {
 		Default: []signature.PolicyRequirement{signature.NewPRInsecureAcceptAnything()},
 	})
 }
-
-var errNotReady = errors.New("image storage is not ready")
 
 func (s *Service) lastTagTime(id string) (time.Time, bool) {
 	s.nameMu.Lock()
