@@ -25,10 +25,12 @@ import (
 // a user namespace, as dockerd rootless does); escapes never are.
 var loadPolicy = archive.ArchiveOptions{Layer: archive.LayerOptions{AllowDevices: true, AllowFifos: true}}
 
-// Load answers POST /images/load. The whole archive is validated first
+// Load answers POST /images/load. dockerd streams "Loading layer"
+// progress unless quiet; skiff sends no per-layer progress yet, so quiet
+// changes nothing and only the "Loaded image" lines are sent. The whole archive is validated first
 // (paths, links, devices, digests, every layer), so a bad archive is
 // refused before anything reaches storage; then each image is imported.
-func (s *Service) Load(ctx context.Context, r io.Reader, quiet bool, out Progress) error {
+func (s *Service) Load(ctx context.Context, r io.Reader, _ bool, out Progress) error {
 	store, err := s.Store(ctx)
 	if err != nil {
 		return err
@@ -93,9 +95,6 @@ func (s *Service) Load(ctx context.Context, r io.Reader, quiet bool, out Progres
 		}
 		if err != nil {
 			return err
-		}
-		if !quiet {
-			out(Message{Status: "Loading " + src.describe()})
 		}
 		if _, err := copy.Image(ctx, pc, dest, src.ref, copyOpts); err != nil {
 			return fmt.Errorf("loading %s: %w", src.describe(), err)
