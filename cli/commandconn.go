@@ -65,8 +65,8 @@ func (c *commandConn) Read(p []byte) (int, error) {
 		closing := c.closing
 		c.mu.Unlock()
 		if !closing {
-			if werr := c.wait(); werr != nil {
-				return n, fmt.Errorf("command %s exited: %w (stderr: %s)", strings.Join(c.argv, " "), werr, strings.TrimSpace(c.stderr.String()))
+			if werr := c.exitError(); werr != nil {
+				return n, werr
 			}
 		}
 		return n, io.EOF
@@ -74,8 +74,31 @@ func (c *commandConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Write writes to the command's stdin.
-func (c *commandConn) Write(p []byte) (int, error) { return c.stdin.Write(p) }
+// exitError waits for the command and, when it failed, says how, with its
+// stderr: that is the message the user needs (ssh's "Could not resolve...").
+func (c *commandConn) exitError() error {
+	if werr := c.wait(); werr != nil {
+		return fmt.Errorf("command %s exited: %w (stderr: %s)", strings.Join(c.argv, " "), werr, strings.TrimSpace(c.stderr.String()))
+	}
+	return nil
+}
+
+// Write writes to the command's stdin. A command that has already exited
+// breaks the pipe; report its exit and stderr rather than EPIPE.
+func (c *commandConn) Write(p []byte) (int, error) {
+	n, err := c.stdin.Write(p)
+	if err != nil && (errors.Is(err, syscall.EPIPE) || errors.Is(err, fs.ErrClosed)) {
+		c.mu.Lock()
+		closing := c.closing
+		c.mu.Unlock()
+		if !closing {
+			if werr := c.exitError(); werr != nil {
+				return n, werr
+			}
+		}
+	}
+	return n, err
+}
 
 // CloseWrite closes the command's stdin, which it sees as end of input.
 func (c *commandConn) CloseWrite() error { return c.stdin.Close() }

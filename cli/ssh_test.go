@@ -69,3 +69,18 @@ func TestCommandConn(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// A command that is gone before the first write must still be reported with
+// its stderr, not as a bare broken pipe.
+func TestCommandConnWriteAfterExit(t *testing.T) {
+	c, err := newCommandConn(t.Context(), "sh", "-c", "echo no route to box >&2; exit 255")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.wait()
+	_, err = c.Write([]byte("GET / HTTP/1.1\r\n\r\n"))
+	if err == nil || !strings.Contains(err.Error(), "no route to box") {
+		t.Errorf("write error %v, want the command's stderr", err)
+	}
+}
