@@ -11,6 +11,8 @@ import (
 
 	"github.com/skiff-engine/skiff/cli"
 	"github.com/skiff-engine/skiff/internal/daemon"
+	"github.com/skiff-engine/skiff/internal/runtime/initproc"
+	"github.com/skiff-engine/skiff/internal/runtime/shim"
 	"github.com/skiff-engine/skiff/rootless"
 	"github.com/skiff-engine/skiff/rootless/check"
 )
@@ -29,6 +31,14 @@ func main() {
 		return
 	}
 	build := daemon.Build{Version: version, GitCommit: gitCommit, BuildTime: buildTime}
+	// The container roles are chosen by environment, not by argv, so that
+	// no CLI command line can ever select them.
+	switch os.Getenv("_SKIFF_ROLE") {
+	case shim.Role:
+		os.Exit(shim.Main())
+	case initproc.Role:
+		os.Exit(initproc.Main())
+	}
 	switch {
 	// RootlessKit's own re-execs come first: their command line is the
 	// daemon's, but they are not the daemon yet.

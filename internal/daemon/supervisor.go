@@ -34,11 +34,16 @@ func supervise(s *settings, args []string) int {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	defer signal.Stop(sigs)
+	exits, err := startReaper()
+	if err != nil {
+		s.log.Error().Err(err).Msg("becoming a subreaper")
+		return 1
+	}
 
 	stopping := false
 	for attempt := 0; ; attempt++ {
 		started := time.Now()
-		code, ok := runEngine(s, args, ls, sigs, &stopping)
+		code, ok := runEngine(s, args, ls, sigs, exits, &stopping)
 		if !ok {
 			return 1
 		}
@@ -68,7 +73,8 @@ func supervise(s *settings, args []string) int {
 
 // runEngine starts one engine process with the listener fds and waits for
 // it, forwarding stop signals. ok is false when it could not be started.
-func runEngine(s *settings, args []string, ls *listeners, sigs <-chan os.Signal, stopping *bool) (code int, ok bool) {
+// The reaper, not cmd.Wait, collects the engine's exit: it reaps every child.
+func runEngine(s *settings, args []string, ls *listeners, sigs <-chan os.Signal, exits <-chan childExit, stopping *bool) (code int, ok bool) {
 	cmd := exec.Command("/proc/self/exe", append([]string{"engine"}, args...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, os.Stdout, os.Stderr
 	cmd.ExtraFiles = ls.files
@@ -79,8 +85,7 @@ func runEngine(s *settings, args []string, ls *listeners, sigs <-chan os.Signal,
 		s.log.Error().Err(err).Msg("starting the engine")
 		return 1, false
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	pid := cmd.Process.Pid
 	for {
 		select {
 		case sig := <-sigs:
@@ -88,18 +93,14 @@ func runEngine(s *settings, args []string, ls *listeners, sigs <-chan os.Signal,
 				*stopping = true
 			}
 			cmd.Process.Signal(sig)
-		case err := <-done:
-			if err == nil {
-				return 0, true
+		case e := <-exits:
+			if e.pid != pid {
+				continue // an orphaned shim or helper, reaped
 			}
-			if ee, isExit := err.(*exec.ExitError); isExit {
-				if ws, isWS := ee.Sys().(syscall.WaitStatus); isWS && ws.Signaled() {
-					return 128 + int(ws.Signal()), true
-				}
-				return ee.ExitCode(), true
+			if e.status.Signaled() {
+				return 128 + int(e.status.Signal()), true
 			}
-			s.log.Error().Err(err).Msg("waiting for the engine")
-			return 1, true
+			return e.status.ExitStatus(), true
 		}
 	}
 }
