@@ -5,9 +5,7 @@ import (
 	"crypto/rand"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -42,7 +40,7 @@ func TestPullSurvivesEngineKill(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	engine := engineOf(t, d.Pid())
+	engine := d.EnginePid()
 	sc := bufio.NewScanner(out)
 	killed := false
 	for sc.Scan() {
@@ -81,38 +79,4 @@ func TestPullSurvivesEngineKill(t *testing.T) {
 		t.Fatalf("after the crash, pull gave ID %s, want the config digest %s", id, im.ID())
 	}
 	d.MustDocker("rmi", ref)
-}
-
-// engineOf finds the `skiff engine` process below the daemon pid.
-func engineOf(t *testing.T, daemon int) int {
-	t.Helper()
-	children := map[int][]int{}
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	for _, p := range stats {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
-		ppid, _ := strconv.Atoi(f[1])
-		children[ppid] = append(children[ppid], pid)
-	}
-	queue := []int{daemon}
-	for len(queue) > 0 {
-		pid := queue[0]
-		queue = queue[1:]
-		cmdline, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-		if args := strings.Split(string(cmdline), "\x00"); len(args) > 1 && args[1] == "engine" {
-			return pid
-		}
-		queue = append(queue, children[pid]...)
-	}
-	t.Fatalf("no engine process below daemon pid %d", daemon)
-	return 0
 }

@@ -21,7 +21,7 @@ import (
 var TestImageCreated = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // BusyboxApplets are the commands layer 1 links to /bin/busybox.
-var BusyboxApplets = []string{"sh", "ls", "cat", "echo", "true", "false", "sleep", "id", "env", "mkdir", "rm", "touch", "wc", "head", "grep", "sed", "printf", "uname", "hostname", "ps", "date", "stat", "test", "readlink"}
+var BusyboxApplets = []string{"sh", "ls", "cat", "echo", "true", "false", "sleep", "id", "env", "mkdir", "rm", "touch", "wc", "head", "grep", "sed", "printf", "uname", "hostname", "ps", "date", "stat", "test", "readlink", "mount", "unshare", "kill", "ln", "tar", "top", "awk", "cut", "tr", "sort", "pwd", "basename", "dirname", "sync", "nproc", "whoami"}
 
 // Blob is one content-addressed blob of a test image.
 type Blob struct {

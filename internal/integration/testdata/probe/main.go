@@ -1,0 +1,45 @@
+// Command probe runs inside test containers and reports what the kernel
+// let it do, one word per check: "ok" or the errno's text.
+//
+//	probe keyctl           keyctl(KEYCTL_GET_KEYRING_ID, session keyring)
+//	probe unshare-user     unshare(CLONE_NEWUSER)
+//	probe open-write PATH  open PATH for writing
+package main
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: probe keyctl|unshare-user|open-write PATH")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "keyctl":
+		const keyctlGetKeyringID, keySpecSessionKeyring = 0, -3
+		sessionKeyring := keySpecSessionKeyring
+		_, _, errno := syscall.RawSyscall(syscall.SYS_KEYCTL, keyctlGetKeyringID, uintptr(sessionKeyring), 0)
+		if errno != 0 {
+			err = errno
+		}
+	case "unshare-user":
+		err = syscall.Unshare(syscall.CLONE_NEWUSER)
+	case "open-write":
+		var f *os.File
+		if f, err = os.OpenFile(os.Args[2], os.O_WRONLY, 0); err == nil {
+			f.Close()
+		}
+	default:
+		fmt.Fprintln(os.Stderr, "unknown check", os.Args[1])
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("ok")
+}
