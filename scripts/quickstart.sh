@@ -63,18 +63,26 @@ say "skiff version"
 "${run_as[@]}" "$bin" version
 say "skiff info"
 "${run_as[@]}" "$bin" info
-if [ -x /bin/busybox ]; then
-	say "importing a busybox image from local material (skiff import)"
-	root=$(mktemp -d)
-	mkdir -p "$root/bin" "$root/etc" "$root/tmp"
-	cp /bin/busybox "$root/bin/busybox"
-	for c in sh ls cat echo; do ln -s busybox "$root/bin/$c"; done
-	echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
-	tar -C "$root" -c . | "${run_as[@]}" "$bin" import --change 'CMD ["sh"]' - quickstart/busybox:latest
-	rm -rf "$root"
-	"${run_as[@]}" "$bin" images
-	# Running it arrives with the containers feature.
+if [ ! -x /bin/busybox ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+	say "installing busybox-static (the local material for the first image)"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq busybox-static >/dev/null || true
 fi
+if [ ! -x /bin/busybox ]; then
+	say "no /bin/busybox: install busybox-static (apt-get install busybox-static) for a local image to run"
+	exit 1
+fi
+say "making a busybox image from local material (skiff import of /bin/busybox)"
+root=$(mktemp -d)
+mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/root"
+cp /bin/busybox "$root/bin/busybox"
+for c in $(/bin/busybox --list); do [ "$c" = busybox ] || ln -s busybox "$root/bin/$c"; done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+echo 'root:x:0:' >"$root/etc/group"
+tar -C "$root" -c . | "${run_as[@]}" "$bin" import --change 'CMD ["sh"]' - quickstart/busybox:latest >/dev/null
+rm -rf "$root"
+"${run_as[@]}" "$bin" images quickstart/busybox
+say "running a container: skiff run --rm quickstart/busybox echo hello from skiff"
+"${run_as[@]}" "$bin" run --rm quickstart/busybox echo hello from skiff
 if command -v docker >/dev/null; then
 	say "the docker CLI against skiff: DOCKER_HOST=unix://$sock docker version"
 	DOCKER_HOST=unix://$sock docker version

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Side-by-side container benchmark, run by hand (never in CI): skiff vs
+# rootless podman (runc, overlay) vs rootless dockerd, all driven by the
+# docker CLI through their sockets (podman also through its own CLI), with
+# the same busybox rootfs imported into each:
+#   1. `run --rm bb true` latency (hyperfine);
+#   2. 20 concurrent `run -d bb sleep 600` (hyperfine, containers removed
+#      between runs);
+#   3. memory per running container (PSS of shims/conmon and helpers, with
+#      20 running, divided by 20) and daemon PSS with 100 running.
+# As root it runs everything as the unprivileged user "skiff-bench".
+# Needs: go, hyperfine, uidmap, busybox-static, docker.io
+# (dockerd-rootless.sh), rootlesskit, slirp4netns, podman, runc:
+#   apt-get install hyperfine uidmap busybox-static docker.io rootlesskit slirp4netns podman runc
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-30}
+work=$(mktemp -d /tmp/skiff-bench.XXXXXX)
+chmod 0755 "$work"
+
+bash scripts/build.sh "$work/skiff" 2>/dev/null
+
+if [ "$(id -u)" = 0 ]; then
+	user=skiff-bench
+	id "$user" >/dev/null 2>&1 || useradd -m -s /bin/bash "$user"
+	for f in /etc/subuid /etc/subgid; do grep -q "^$user:" "$f" || echo "$user:500000:65536" >>"$f"; done
+	uid=$(id -u "$user")
+	home=$(getent passwd "$user" | cut -d: -f6)
+	mkdir -p "/run/user/$uid" && chown "$user:" "/run/user/$uid" && chmod 0700 "/run/user/$uid"
+	as=(setpriv --reuid="$user" --regid="$user" --init-groups env -i HOME="$home" USER="$user"
+		PATH=/usr/share/docker.io/contrib:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR="/run/user/$uid")
+else
+	uid=$(id -u)
+	home=$HOME
+	export PATH=/usr/share/docker.io/contrib:$PATH:/usr/sbin:/sbin
+	as=(env)
+fi
+rt=/run/user/$uid
+cleanup() {
+	pkill -TERM -u "$uid" -f 'skiff daemon|dockerd|podman system service' 2>/dev/null || true
+	sleep 2
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+for tool in hyperfine docker podman dockerd-rootless.sh; do
+	command -v "$tool" >/dev/null || [ -x "/usr/share/docker.io/contrib/$tool" ] || {
+		echo "missing $tool: apt-get install hyperfine docker.io rootlesskit slirp4netns podman runc" >&2
+		exit 1
+	}
+done
+[ -x /bin/busybox ] || { echo "missing /bin/busybox: apt-get install busybox-static" >&2; exit 1; }
+
+# podman: overlay storage (else it silently uses vfs) and runc (crun fails on
+# hybrid-cgroup hosts).
+"${as[@]}" mkdir -p "$home/.config/containers"
+"${as[@]}" sh -c "printf '[storage]\ndriver = \"overlay\"\n' > $home/.config/containers/storage.conf"
+"${as[@]}" sh -c "printf '[engine]\nruntime = \"runc\"\n' > $home/.config/containers/containers.conf"
+
+# The same busybox rootfs for all three.
+mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/tmp"
+cp /bin/busybox "$work/rootfs/bin/"
+for a in sh true sleep echo; do ln -sf busybox "$work/rootfs/bin/$a"; done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$work/rootfs/etc/passwd"
+echo 'root:x:0:' >"$work/rootfs/etc/group"
+tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
+chmod 0644 "$work/rootfs.tar"
+
+"${as[@]}" setsid "$work/skiff" daemon >"$work/skiff.log" 2>&1 &
+"${as[@]}" setsid dockerd-rootless.sh >"$work/dockerd.log" 2>&1 &
+"${as[@]}" setsid podman system service --time=0 >"$work/podman.log" 2>&1 &
+declare -A sock=([skiff]="$rt/skiff/skiff.sock" [dockerd]="$rt/docker.sock" [podman]="$rt/podman/podman.sock")
+for n in skiff dockerd podman; do
+	for _ in $(seq 300); do curl -sf --unix-socket "${sock[$n]}" http://d/_ping >/dev/null 2>&1 && break; sleep 0.1; done
+	"${as[@]}" docker -H "unix://${sock[$n]}" import "$work/rootfs.tar" bb >/dev/null
+done
+
+echo "== run --rm bb true ($runs runs each)"
+hyperfine -N --warmup 3 --runs "$runs" \
+	-n skiff "${as[*]} docker -H unix://${sock[skiff]} run --rm bb true" \
+	-n podman-docker-cli "${as[*]} docker -H unix://${sock[podman]} run --rm bb true" \
+	-n podman-cli "${as[*]} podman run --rm bb true" \
+	-n dockerd "${as[*]} docker -H unix://${sock[dockerd]} run --rm bb true"
+
+echo
+echo "== 20 concurrent run -d bb sleep 600"
+for n in skiff podman dockerd; do
+	cat >"$work/par-$n.sh" <<EOF
+for i in \$(seq 20); do docker -H unix://${sock[$n]} run -d bb sleep 600 >/dev/null & done
+wait
+EOF
+	cat >"$work/clean-$n.sh" <<EOF
+ids=\$(docker -H unix://${sock[$n]} ps -aq); [ -z "\$ids" ] || docker -H unix://${sock[$n]} rm -f \$ids >/dev/null
+EOF
+done
+hyperfine --warmup 1 --runs "${RUNS_PAR:-5}" \
+	--prepare "${as[*]} sh $work/clean-skiff.sh" -n skiff "${as[*]} sh $work/par-skiff.sh" \
+	--prepare "${as[*]} sh $work/clean-podman.sh" -n podman "${as[*]} sh $work/par-podman.sh" \
+	--prepare "${as[*]} sh $work/clean-dockerd.sh" -n dockerd "${as[*]} sh $work/par-dockerd.sh"
+
+# pss_of PATTERN: total PSS (KiB) of the user's processes whose command
+# line matches PATTERN.
+pss_of() {
+	local total=0 pid kb
+	for pid in $(pgrep -u "$uid" -f "$1" 2>/dev/null; pgrep -f "$1" 2>/dev/null | sort -u); do
+		kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+		total=$((total + ${kb:-0}))
+	done
+	echo "$total"
+}
+# pss_env VAR=VALUE: total PSS (KiB) of processes with that environment entry.
+pss_env() {
+	local total=0 pid kb
+	for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+		tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "$1" || continue
+		kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+		total=$((total + ${kb:-0}))
+	done
+	echo "$total"
+}
+
+echo
+echo "== memory: 20 running containers each"
+for n in skiff podman dockerd; do "${as[@]}" sh "$work/clean-$n.sh"; "${as[@]}" sh "$work/par-$n.sh"; done
+sleep 2
+shim_skiff=$(pss_env _SKIFF_ROLE=shim)
+shim_podman=$(pss_of 'conmon')
+shim_dockerd=$(pss_of 'containerd-shim')
+printf '%-8s per-container PSS (shim and helpers): %6d KiB\n' skiff $((shim_skiff / 20)) podman $((shim_podman / 20)) dockerd $((shim_dockerd / 20))
+for n in skiff podman dockerd; do "${as[@]}" sh "$work/clean-$n.sh"; done
+
+echo
+echo "== skiff daemon PSS with 0 and 100 running containers"
+daemon_pss() { echo $(($(pss_of "$work/skiff daemon") + $(pss_of "$work/skiff engine") + $(pss_of '/proc/self/exe engine'))); }
+echo "idle: $(daemon_pss) KiB"
+for i in $(seq 100); do "${as[@]}" docker -H "unix://${sock[skiff]}" run -d bb sleep 600 >/dev/null; done
+sleep 2
+echo "100 running: $(daemon_pss) KiB (shims: $(pss_env _SKIFF_ROLE=shim) KiB in total)"
+"${as[@]}" sh "$work/clean-skiff.sh"
