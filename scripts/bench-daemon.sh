@@ -17,28 +17,7 @@ trap 'rm -rf "$work"' EXIT
 bash scripts/build.sh "$work/skiff" 2>/dev/null
 CGO_ENABLED=0 go build -o "$work/startping" ./scripts/bench/startping
 
-if [ "$(id -u)" = 0 ]; then
-	user=skiff-bench
-	id "$user" >/dev/null 2>&1 || useradd -m -s /bin/bash "$user"
-	for f in /etc/subuid /etc/subgid; do grep -q "^$user:" "$f" || echo "$user:500000:65536" >>"$f"; done
-	uid=$(id -u "$user")
-	home=$(getent passwd "$user" | cut -d: -f6)
-	mkdir -p "/run/user/$uid" && chown "$user:" "/run/user/$uid" && chmod 0700 "/run/user/$uid"
-	as=(setpriv --reuid="$user" --regid="$user" --init-groups env -i HOME="$home" USER="$user"
-		PATH=/usr/share/docker.io/contrib:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR="/run/user/$uid")
-else
-	uid=$(id -u)
-	home=$HOME
-	export PATH=/usr/share/docker.io/contrib:$PATH:/usr/sbin:/sbin
-	as=(env)
-fi
-rt=/run/user/$uid
-
-# podman: overlay storage (else it silently uses vfs) and runc (crun fails on
-# hybrid-cgroup hosts).
-"${as[@]}" mkdir -p "$home/.config/containers"
-"${as[@]}" sh -c "printf '[storage]\ndriver = \"overlay\"\n' > $home/.config/containers/storage.conf"
-"${as[@]}" sh -c "printf '[engine]\nruntime = \"runc\"\n' > $home/.config/containers/containers.conf"
+. scripts/bench/user.sh
 
 echo "== start to first /_ping, idle memory ($runs runs each)"
 "${as[@]}" "$work/startping" -name skiff -n "$runs" -sock "$rt/skiff/skiff.sock" -- "$work/skiff" daemon

@@ -16,18 +16,7 @@ trap cleanup EXIT
 bash scripts/build.sh "$work/skiff" 2>/dev/null
 
 [ "$(id -u)" = 0 ] || { echo "run as root (it creates the bench user and the registry)" >&2; exit 1; }
-user=skiff-bench
-id "$user" >/dev/null 2>&1 || useradd -m -s /bin/bash "$user"
-for f in /etc/subuid /etc/subgid; do grep -q "^$user:" "$f" || echo "$user:500000:65536" >>"$f"; done
-uid=$(id -u "$user")
-home=$(getent passwd "$user" | cut -d: -f6)
-rt=/run/user/$uid
-mkdir -p "$rt" && chown "$user:" "$rt" && chmod 0700 "$rt"
-as=(setpriv --reuid="$user" --regid="$user" --init-groups env -i HOME="$home" USER="$user"
-	PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR="$rt")
-"${as[@]}" mkdir -p "$home/.config/containers"
-"${as[@]}" sh -c "printf '[storage]\ndriver = \"overlay\"\n' > $home/.config/containers/storage.conf"
-"${as[@]}" sh -c "printf '[engine]\nruntime = \"runc\"\n' > $home/.config/containers/containers.conf"
+. scripts/bench/user.sh
 
 port=$((20000 + RANDOM % 20000))
 cat >"$work/registry.yml" <<YML

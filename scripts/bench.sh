@@ -20,22 +20,7 @@ chmod 0755 "$work"
 
 bash scripts/build.sh "$work/skiff" 2>/dev/null
 
-if [ "$(id -u)" = 0 ]; then
-	user=skiff-bench
-	id "$user" >/dev/null 2>&1 || useradd -m -s /bin/bash "$user"
-	for f in /etc/subuid /etc/subgid; do grep -q "^$user:" "$f" || echo "$user:500000:65536" >>"$f"; done
-	uid=$(id -u "$user")
-	home=$(getent passwd "$user" | cut -d: -f6)
-	mkdir -p "/run/user/$uid" && chown "$user:" "/run/user/$uid" && chmod 0700 "/run/user/$uid"
-	as=(setpriv --reuid="$user" --regid="$user" --init-groups env -i HOME="$home" USER="$user"
-		PATH=/usr/share/docker.io/contrib:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin XDG_RUNTIME_DIR="/run/user/$uid")
-else
-	uid=$(id -u)
-	home=$HOME
-	export PATH=/usr/share/docker.io/contrib:$PATH:/usr/sbin:/sbin
-	as=(env)
-fi
-rt=/run/user/$uid
+. scripts/bench/user.sh
 cleanup() {
 	pkill -TERM -u "$uid" -f 'skiff daemon|dockerd|podman system service' 2>/dev/null || true
 	sleep 2
@@ -50,12 +35,6 @@ for tool in hyperfine docker podman dockerd-rootless.sh; do
 	}
 done
 [ -x /bin/busybox ] || { echo "missing /bin/busybox: apt-get install busybox-static" >&2; exit 1; }
-
-# podman: overlay storage (else it silently uses vfs) and runc (crun fails on
-# hybrid-cgroup hosts).
-"${as[@]}" mkdir -p "$home/.config/containers"
-"${as[@]}" sh -c "printf '[storage]\ndriver = \"overlay\"\n' > $home/.config/containers/storage.conf"
-"${as[@]}" sh -c "printf '[engine]\nruntime = \"runc\"\n' > $home/.config/containers/containers.conf"
 
 # The same busybox rootfs for all three.
 mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/tmp"
