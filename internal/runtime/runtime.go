@@ -6,9 +6,7 @@
 package runtime
 
 import (
-	"context"
 	"io"
-	"syscall"
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -67,6 +65,3 @@ type Streams struct {
 type ExitCoder interface {
 	ExitCode() int
 }
-
-var _ = syscall.SIGKILL
-var _ = context.Background

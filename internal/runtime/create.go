@@ -1,0 +1,190 @@
+package runtime
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/containerd/errdefs"
+
+	"github.com/skiff-engine/skiff/internal/atomicfile"
+	"github.com/skiff-engine/skiff/internal/runtime/selfexe"
+	"github.com/skiff-engine/skiff/internal/runtime/shimapi"
+)
+
+// Runtime creates tasks and finds them again. It holds the sealed copy of
+// the binary every init runs from.
+type Runtime struct {
+	opts Options
+	// shimExe is the binary a shim runs: this one, except when a test
+	// measures the real skiff binary's shim.
+	shimExe string
+
+	once    sync.Once
+	self    *os.File
+	selfErr error
+}
+
+// New prepares RunDir and starts making the sealed binary in the
+// background, so that the first container does not wait for it.
+func New(opts Options) (*Runtime, error) {
+	if opts.RunDir == "" {
+		return nil, errdefs.ErrInvalidArgument.WithMessage("runtime: no run directory")
+	}
+	if err := checkSocketPath(opts.RunDir); err != nil {
+		return nil, err
+	}
+	for _, d := range []string{"containers", "shims"} {
+		if err := os.MkdirAll(filepath.Join(opts.RunDir, d), 0o700); err != nil {
+			return nil, err
+		}
+	}
+	r := &Runtime{opts: opts, shimExe: "/proc/self/exe"}
+	go r.sealed()
+	return r, nil
+}
+
+func (r *Runtime) sealed() (*os.File, error) {
+	r.once.Do(func() {
+		r.self, r.selfErr = selfexe.Sealed()
+	})
+	return r.self, r.selfErr
+}
+
+// Close releases the sealed binary. Running tasks are not affected.
+func (r *Runtime) Close() error {
+	self, err := r.sealed()
+	if err != nil {
+		return nil
+	}
+	return self.Close()
+}
+
+// Create starts a shim for b and in it the container's init, and returns
+// when init is set up and waits for Start, or with init's setup error
+// (a *StartError). Nothing of the task is left behind on failure.
+func (r *Runtime) Create(ctx context.Context, b Bundle) (_ *Task, err error) {
+	if err := checkID(b.ID); err != nil {
+		return nil, err
+	}
+	if b.Spec == nil {
+		return nil, errdefs.ErrInvalidArgument.WithMessage("runtime: no spec")
+	}
+	if b.Tty {
+		return nil, errdefs.ErrNotImplemented.WithMessage("a tty for the container is not supported yet")
+	}
+	bundle, sock := bundleDir(r.opts.RunDir, b.ID), socketPath(r.opts.RunDir, b.ID)
+	if c, err := net.Dial("unix", sock); err == nil {
+		c.Close()
+		return nil, errdefs.ErrAlreadyExists.WithMessage("a task for container " + b.ID + " is running")
+	}
+	os.RemoveAll(bundle) // left by a shim that died
+	if err := os.Mkdir(bundle, 0o700); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(bundle)
+		}
+	}()
+	spec, err := json.Marshal(b.Spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := atomicfile.WriteFile(filepath.Join(bundle, "config.json"), spec, 0o600); err != nil {
+		return nil, err
+	}
+	self, err := r.sealed()
+	if err != nil {
+		return nil, fmt.Errorf("sealed copy of the binary: %w", err)
+	}
+	cfg, err := json.Marshal(shimapi.Config{
+		ID: b.ID, Bundle: bundle, Socket: sock, LogPath: b.LogPath,
+		Tty: b.Tty, OpenStdin: b.OpenStdin, StdinOnce: b.StdinOnce, Init: b.Init,
+	})
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	pid, err := r.spawnShim(ctx, self, cfg, sock)
+	if err != nil {
+		return nil, err
+	}
+	t, err := r.dialTask(ctx, b.ID)
+	if err != nil {
+		// The shim is up but unreachable: stop it (and init with it).
+		syscall.Kill(pid, syscall.SIGKILL)
+		os.Remove(sock)
+		return nil, err
+	}
+	r.opts.Log.Debug().Str("container", b.ID).Int("pid", t.Pid()).Dur("took", time.Since(start)).Msg("task created")
+	return t, nil
+}
+
+// spawnShim starts the shim in its own session and waits for its Ready.
+// It returns the shim's pid.
+func (r *Runtime) spawnShim(ctx context.Context, self *os.File, cfg []byte, sock string) (int, error) {
+	readyR, readyW, err := os.Pipe()
+	if err != nil {
+		return 0, err
+	}
+	defer readyR.Close()
+	cmd := &exec.Cmd{
+		Path: r.shimExe,
+		Args: []string{"skiff-shim"},
+		Env: []string{
+			"_SKIFF_ROLE=shim",
+			shimapi.EnvConfig + "=" + string(cfg),
+			"GOMAXPROCS=1", // one P: less memory, and a shim has little to do
+		},
+		Dir:         "/",
+		ExtraFiles:  []*os.File{self, readyW}, // shimapi.FdSelfExe, shimapi.FdReady
+		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
+	}
+	err = cmd.Start()
+	readyW.Close()
+	if err != nil {
+		return 0, fmt.Errorf("starting shim: %w", err)
+	}
+	// The engine reaps its shims; after an engine restart the supervisor
+	// (a subreaper) does.
+	exited := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(exited)
+	}()
+	stop := context.AfterFunc(ctx, func() { cmd.Process.Kill() })
+	var ready shimapi.Ready
+	err = shimapi.ReadLine(bufio.NewReader(readyR), &ready)
+	stop()
+	if err == nil && ready.Error == "" {
+		return cmd.Process.Pid, nil
+	}
+	// Failed: let the shim finish before the caller removes the bundle.
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		<-exited
+	}
+	os.Remove(sock)
+	switch {
+	case ctx.Err() != nil:
+		return 0, ctx.Err()
+	case err == nil:
+		return 0, &StartError{Msg: ready.Error, Code: ready.ExitCode}
+	case errors.Is(err, io.EOF):
+		return 0, fmt.Errorf("shim exited before init was ready: %s", cmd.ProcessState)
+	}
+	return 0, fmt.Errorf("shim: %w (%s)", err, cmd.ProcessState)
+}

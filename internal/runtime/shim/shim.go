@@ -1,0 +1,176 @@
+package shim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/skiff-engine/skiff/internal/logs/jsonfile"
+	"github.com/skiff-engine/skiff/internal/runtime/shimapi"
+)
+
+// shim is the state of one shim process.
+type shim struct {
+	cfg      shimapi.Config
+	cmd      *exec.Cmd
+	pid      int
+	newPidNS bool
+	sync     *syncConn
+	io       *stdio
+	log      *jsonfile.Writer // nil without a log
+	bc       broadcaster
+	ln       *net.UnixListener
+	copiers  sync.WaitGroup
+
+	reaped chan struct{} // closed when init is reaped; status is set
+	exited chan struct{} // closed when the exit is recorded; exit is set
+	// changed is poked when monitors or deleted change.
+	changed chan struct{}
+
+	mu       sync.Mutex
+	status   syscall.WaitStatus
+	exit     shimapi.ExitStatus
+	started  bool // a start was asked for
+	monitors int  // open wait connections: a connected engine
+	deleted  bool
+}
+
+// initError is a failure init reported, with the exit code it chose.
+type initError struct {
+	msg  string
+	code int
+}
+
+func (e *initError) Error() string { return e.msg }
+
+// setup does everything up to init being ready: on success the control
+// socket serves and init waits for start.
+func setup(cfg shimapi.Config) (*shim, error) {
+	s := &shim{
+		cfg:     cfg,
+		reaped:  make(chan struct{}),
+		exited:  make(chan struct{}),
+		changed: make(chan struct{}, 1),
+	}
+	s.bc.clients = map[*client]struct{}{}
+	self, err := takeSelfExe()
+	if err != nil {
+		return nil, err
+	}
+	defer self.Close()
+	spec, err := readSpec(cfg.Bundle)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Tty {
+		return nil, errors.New("tty is not supported yet")
+	}
+	os.Remove(cfg.Socket) // left by a shim that was killed
+	s.ln, err = net.ListenUnix("unix", &net.UnixAddr{Name: cfg.Socket, Net: "unix"})
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(cfg.Socket, 0o600); err != nil {
+		s.ln.Close()
+		return nil, err
+	}
+	if err := s.startInit(self, spec); err != nil {
+		s.ln.Close()
+		return nil, err
+	}
+	if err := s.awaitReady(); err != nil {
+		s.cmd.Process.Kill()
+		s.ln.Close()
+		return nil, err
+	}
+	go s.finish()
+	go s.serve()
+	return s, nil
+}
+
+func readSpec(bundle string) (*specs.Spec, error) {
+	b, err := os.ReadFile(filepath.Join(bundle, "config.json"))
+	if err != nil {
+		return nil, err
+	}
+	var spec specs.Spec
+	if err := json.Unmarshal(b, &spec); err != nil {
+		return nil, fmt.Errorf("reading config.json: %w", err)
+	}
+	return &spec, nil
+}
+
+// startInit opens the log and stdio and starts init, stopped before it
+// runs the user's process.
+func (s *shim) startInit(self *os.File, spec *specs.Spec) error {
+	var err error
+	if s.cfg.LogPath != "" {
+		if s.log, err = jsonfile.Create(s.cfg.LogPath); err != nil {
+			return err
+		}
+	}
+	if s.io, err = newPipes(s.cfg.OpenStdin); err != nil {
+		return err
+	}
+	flags, newPid := cloneFlags(spec)
+	s.newPidNS = newPid
+	parent, child, err := newSyncPair()
+	if err != nil {
+		return err
+	}
+	defer child.Close()
+	s.sync = parent
+	s.cmd = initCommand(self, s.cfg, s.io, child, flags)
+	if err := s.cmd.Start(); err != nil {
+		return fmt.Errorf("starting init: %w", err)
+	}
+	s.pid = s.cmd.Process.Pid
+	s.io.closeChild()
+	go s.reap()
+	for _, o := range s.io.outputs {
+		s.copiers.Add(1)
+		go s.copyOutput(o)
+	}
+	return nil
+}
+
+// copyOutput copies one output of the container to the log and to every
+// attached client until the container's end of it is closed.
+func (s *shim) copyOutput(o output) {
+	defer s.copiers.Done()
+	var log io.WriteCloser
+	if s.log != nil {
+		log = s.log.Stream(o.name)
+		defer log.Close()
+	}
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := o.r.Read(buf)
+		if n > 0 {
+			if log != nil {
+				log.Write(buf[:n]) // a full disk must not stop attach
+			}
+			s.bc.write(o.stream, buf[:n])
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// poke tells wait that monitors or deleted changed.
+func (s *shim) poke() {
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
+}

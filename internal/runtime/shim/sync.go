@@ -1,0 +1,115 @@
+package shim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The sync protocol with init: one JSON object per SEQPACKET datagram on
+// init's fd 3. init sends ready (set up, waiting before execve) or error;
+// the shim sends start; then init either execs (its fd 3 is close-on-exec,
+// so the shim reads EOF) or sends error and exits with its code.
+const (
+	msgReady = "ready"
+	msgStart = "start"
+	msgError = "error"
+)
+
+type syncMsg struct {
+	Type     string `json:"type"`
+	Message  string `json:"message,omitempty"`
+	ExitCode int    `json:"exitCode,omitempty"`
+}
+
+// syncConn is the shim's end of the sync socketpair.
+type syncConn struct{ fd int }
+
+// newSyncPair returns the shim's end and init's end.
+func newSyncPair() (*syncConn, *os.File, error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, os.NewSyscallError("socketpair", err)
+	}
+	return &syncConn{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "init-sync"), nil
+}
+
+func (c *syncConn) send(m syncMsg) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	// MSG_NOSIGNAL: a dead init is an error here, not a SIGPIPE.
+	_, err = unix.SendmsgN(c.fd, b, nil, nil, unix.MSG_NOSIGNAL)
+	return err
+}
+
+// recv returns the next message, or io.EOF once init's end is closed.
+func (c *syncConn) recv() (syncMsg, error) {
+	buf := make([]byte, 64*1024)
+	for {
+		n, err := unix.Read(c.fd, buf)
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		if err != nil {
+			return syncMsg{}, os.NewSyscallError("read sync", err)
+		}
+		if n == 0 {
+			return syncMsg{}, io.EOF
+		}
+		var m syncMsg
+		if err := json.Unmarshal(buf[:n], &m); err != nil {
+			return syncMsg{}, fmt.Errorf("init sent a bad sync message: %w", err)
+		}
+		return m, nil
+	}
+}
+
+func (c *syncConn) close() { unix.Close(c.fd) }
+
+// errorOf is the error an init error message stands for.
+func errorOf(m syncMsg, defaultCode int) *initError {
+	code := m.ExitCode
+	if code == 0 {
+		code = defaultCode
+	}
+	msg := m.Message
+	if msg == "" {
+		msg = "init failed"
+	}
+	return &initError{msg: msg, code: code}
+}
+
+// awaitReady waits for init to be set up, or for its failure.
+func (s *shim) awaitReady() error {
+	m, err := s.sync.recv()
+	switch {
+	case errors.Is(err, io.EOF):
+		return s.initDied()
+	case err != nil:
+		return err
+	case m.Type == msgReady:
+		return nil
+	case m.Type == msgError:
+		return errorOf(m, 125)
+	}
+	return fmt.Errorf("init sent %q before ready", m.Type)
+}
+
+// initDied describes init's end after it closed the sync channel without
+// a word.
+func (s *shim) initDied() error {
+	select {
+	case <-s.reaped:
+	case <-time.After(5 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.reaped
+	}
+	return fmt.Errorf("init exited: %s", s.cmd.ProcessState)
+}

@@ -1,0 +1,36 @@
+package shimapi
+
+// The environment and fds a shim is started with.
+const (
+	// EnvConfig holds the shim's Config as JSON.
+	EnvConfig = "_SKIFF_SHIM_CONFIG"
+	// FdSelfExe is the sealed copy of the binary that init runs from.
+	FdSelfExe = 3
+	// FdReady is the pipe on which the shim writes one Ready and closes.
+	FdReady = 4
+)
+
+// Config tells a shim what to run.
+type Config struct {
+	ID string `json:"id"`
+	// Bundle is the directory holding config.json; exit.json goes there.
+	Bundle string `json:"bundle"`
+	// Socket is the control socket the shim listens on.
+	Socket  string `json:"socket"`
+	LogPath string `json:"logPath,omitempty"`
+	Tty     bool   `json:"tty,omitempty"`
+	// OpenStdin gives the process a stdin pipe; StdinOnce closes it when
+	// the first attach that wrote to it ends its stdin.
+	OpenStdin bool `json:"openStdin,omitempty"`
+	StdinOnce bool `json:"stdinOnce,omitempty"`
+	// Init keeps init as the container's PID 1 (docker run --init).
+	Init bool `json:"init,omitempty"`
+}
+
+// Ready is the shim's one message on the ready pipe: init is set up and
+// waits before execve (Pid), or it failed (Error, ExitCode).
+type Ready struct {
+	Pid      int    `json:"pid,omitempty"`
+	Error    string `json:"error,omitempty"`
+	ExitCode int    `json:"exitCode,omitempty"`
+}
