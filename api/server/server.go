@@ -27,6 +27,9 @@ type Options struct {
 	System SystemBackend
 	// Images serves the image routes; nil leaves them 501 stubs.
 	Images ImagesBackend
+	// Containers serves the container routes (exec, attach/ws and resize
+	// aside); nil leaves them 501 stubs.
+	Containers ContainersBackend
 	// Logger logs requests at debug level and handler faults at error
 	// level; handlers get it from their request context (zerolog.Ctx).
 	Logger zerolog.Logger
@@ -82,6 +85,7 @@ func New(opts Options) *Server {
 	}
 	s.registerSystemRoutes()
 	s.registerImageRoutes()
+	s.registerContainerRoutes()
 	s.registerDiskUsageRoute()
 
 	s.httpServer = &http.Server{

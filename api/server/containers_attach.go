@@ -1,0 +1,59 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net"
+	"net/http"
+
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/rs/zerolog"
+)
+
+func (c *containerRoutes) attach(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	ctx, cancel := streamContext(r)
+	defer cancel()
+
+	var conn net.Conn
+	var stopWatch func()
+	cfg := &AttachConfig{
+		Stream:     formBool(q, "stream"),
+		Logs:       formBool(q, "logs"),
+		Stdin:      formBool(q, "stdin"),
+		Stdout:     formBool(q, "stdout"),
+		Stderr:     formBool(q, "stderr"),
+		DetachKeys: q.Get("detachKeys"),
+	}
+	cfg.GetStreams = func(tty bool) (io.ReadCloser, io.Writer, io.Writer, error) {
+		if conn != nil {
+			return nil, nil, nil, errors.New("attach streams were already taken")
+		}
+		hc, in, err := hijackStream(w, r, outputContentType(r, tty))
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		conn = hc
+		stopWatch = watchHangup(hc, cancel)
+		var stdin io.ReadCloser
+		if cfg.Stdin {
+			stdin = stdinReader{Reader: in, conn: hc}
+		}
+		if tty {
+			return stdin, hc, hc, nil
+		}
+		mux := newStdMux(hc, nil)
+		return stdin, mux.stream(stdcopy.Stdout), mux.stream(stdcopy.Stderr), nil
+	}
+
+	err := c.b.Attach(ctx, r.PathValue("id"), cfg)
+	if conn == nil {
+		return err // not hijacked: the server answers with err's status
+	}
+	stopWatch()
+	closeStream(conn) // also what counts the connection closed for idling
+	if err != nil && ctx.Err() == nil {
+		zerolog.Ctx(r.Context()).Debug().Err(err).Msg("attach ended")
+	}
+	return nil
+}
