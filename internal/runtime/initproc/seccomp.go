@@ -5,11 +5,12 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/skiff-engine/skiff/internal/runtime/seccomp"
 )
 
-// Seccomp compiles and installs a container's seccomp profile. Package
-// internal/runtime/seccomp provides it; SetSeccomp wires it in (main or an
-// init func), which keeps initproc buildable before that package exists.
+// Seccomp compiles and installs a container's seccomp profile: package
+// internal/runtime/seccomp by default; tests swap in a stand-in filter.
 type Seccomp struct {
 	Compile func(*specs.LinuxSeccomp) ([]unix.SockFilter, error)
 	// Install loads the filter on the calling thread; it needs
@@ -17,9 +18,9 @@ type Seccomp struct {
 	Install func([]unix.SockFilter) error
 }
 
-var seccompImpl Seccomp
+var seccompImpl = Seccomp{Compile: seccomp.Compile, Install: seccomp.Install}
 
-// SetSeccomp sets the seccomp implementation init uses.
+// SetSeccomp replaces the seccomp implementation init uses (tests).
 func SetSeccomp(s Seccomp) { seccompImpl = s }
 
 // compileSeccomp compiles the spec's profile; nil when there is none. A
