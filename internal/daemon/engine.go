@@ -17,8 +17,11 @@ import (
 
 	"github.com/skiff-engine/skiff/api/server"
 	"github.com/skiff-engine/skiff/internal/atomicfile"
+	"github.com/skiff-engine/skiff/internal/containers"
 	"github.com/skiff-engine/skiff/internal/events"
 	"github.com/skiff-engine/skiff/internal/images"
+	"github.com/skiff-engine/skiff/internal/runtime"
+	"github.com/skiff-engine/skiff/internal/runtime/cgroups"
 	"github.com/skiff-engine/skiff/internal/system"
 	"github.com/skiff-engine/skiff/rootless"
 )
@@ -59,6 +62,15 @@ func Engine(args []string, build Build) int {
 		os.Setenv("_CONTAINERS_USERNS_CONFIGURED", "done")
 		os.Setenv("_CONTAINERS_ROOTLESS_UID", strconv.Itoa(rootless.HostUID()))
 	}
+	// The image service asks the container service which containers use
+	// an image; the container service needs the image service first.
+	var ctrs *containers.Service
+	inUse := func(imageID string) []string {
+		if ctrs == nil {
+			return nil
+		}
+		return ctrs.InUse(imageID)
+	}
 	imgs := images.New(images.Options{
 		StoreOptions: images.StoreOptions{
 			DataRoot: s.dataRoot,
@@ -70,8 +82,33 @@ func Engine(args []string, build Build) int {
 		RegistryMirrors:    s.cfg.RegistryMirrors,
 		UserAgent:          "skiff/" + build.Version,
 		Events:             broker,
+		InUse:              inUse,
 	})
 	defer imgs.Close()
+	rt, err := runtime.New(runtime.Options{RunDir: s.runDir, Log: s.log})
+	if err != nil {
+		s.log.Error().Err(err).Msg("container runtime")
+		return 1
+	}
+	defer rt.Close()
+	cg := cgroups.Detect()
+	ctrs, err = containers.New(containers.Options{
+		DataRoot: s.dataRoot,
+		RunDir:   s.runDir,
+		Images:   imgs,
+		Runtime:  rt,
+		Events:   broker,
+		Log:      s.log,
+		Rootless: rootless.InUserNS(),
+		SingleID: rootless.CurrentMapping() == rootless.MappingSingleID,
+		Cgroups:  cg,
+	})
+	if err != nil {
+		s.log.Error().Err(err).Msg("loading containers")
+		return 1
+	}
+	// Containers go on running in their shims when the engine stops.
+	defer ctrs.Close()
 	sys := system.New(system.Options{
 		Version:   build.Version,
 		GitCommit: build.GitCommit,
@@ -87,6 +124,7 @@ func Engine(args []string, build Build) int {
 	srv := server.New(server.Options{
 		System:        systemBackend{sys, system.EventSource{Broker: broker}},
 		Images:        imgs,
+		Containers:    ctrs,
 		Logger:        s.log,
 		EngineVersion: build.Version,
 	})
@@ -98,7 +136,7 @@ func Engine(args []string, build Build) int {
 
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
-	idle := idleTimer(srv, time.Duration(s.cfg.IdleTimeout))
+	idle := idleTimer(srv, ctrs.Running, time.Duration(s.cfg.IdleTimeout))
 	select {
 	case sig := <-sigs:
 		s.log.Info().Str("signal", sig.String()).Msg("shutting down")
@@ -122,9 +160,9 @@ func Engine(args []string, build Build) int {
 	return 0
 }
 
-// idleTimer fires once no API connection has been open for d (and, as
-// later features land, no container runs). d == 0 never fires.
-func idleTimer(srv *server.Server, d time.Duration) <-chan struct{} {
+// idleTimer fires once no API connection has been open and no container
+// has run for d. d == 0 never fires.
+func idleTimer(srv *server.Server, running func() int, d time.Duration) <-chan struct{} {
 	fire := make(chan struct{})
 	if d <= 0 {
 		return fire
@@ -139,7 +177,7 @@ func idleTimer(srv *server.Server, d time.Duration) <-chan struct{} {
 		}
 		idleSince := time.Now()
 		for range time.Tick(tick) {
-			if srv.ActiveConnections() > 0 {
+			if srv.ActiveConnections() > 0 || running() > 0 {
 				idleSince = time.Now()
 				continue
 			}

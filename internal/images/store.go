@@ -74,6 +74,11 @@ func openStore(o StoreOptions) (storage.Store, Driver, error) {
 		so := base
 		so.GraphDriverName = a.drv.Name
 		so.GraphDriverOptions = append(append([]string{}, a.opts...), ignoreChown...)
+		if a.drv.Name == "overlay" {
+			// The engine has its own mount namespace: storage's private
+			// bind mount of its home would only be one more mount to leak.
+			so.GraphDriverOptions = append(so.GraphDriverOptions, "overlay.skip_mount_home=true")
+		}
 		store, err := storage.GetStore(so)
 		if err == nil {
 			if a.drv.Warning != "" {

@@ -1,0 +1,174 @@
+package containers
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/containerd/errdefs"
+
+	"github.com/skiff-engine/skiff/internal/runtime"
+)
+
+// load reads every record and brings the engine's view in line with what
+// survived a restart or a crash: running containers are reconnected to
+// their shims (or get the exit the shim recorded), and what a crash left
+// half-made is removed. The storage part waits for image storage in the
+// background; Create waits for it to finish.
+func (s *Service) load() error {
+	entries, err := os.ReadDir(s.root)
+	if err != nil {
+		return err
+	}
+	var running, stopped []*ctr
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		dir := filepath.Join(s.root, e.Name())
+		rec, err := readRecord(dir)
+		if err != nil || rec.ID != e.Name() || rec.Config == nil || rec.HostConfig == nil {
+			// No record: a create or a remove that did not finish.
+			s.log.Info().Str("container", e.Name()).Msg("removing the remains of an unfinished create or remove")
+			os.RemoveAll(dir)
+			continue
+		}
+		c := newContainer(rec)
+		c.setStatus()
+		s.byID[rec.ID] = c
+		s.names[rec.Name] = rec.ID
+		if rec.State.Running {
+			running = append(running, c)
+		} else {
+			stopped = append(stopped, c)
+		}
+	}
+	for _, c := range running {
+		s.reconnect(c)
+	}
+	for _, c := range stopped {
+		s.clearOrphanTask(c)
+	}
+	go s.reconcileStorage()
+	return nil
+}
+
+// reconnect finds a running container's shim again.
+func (s *Service) reconnect(c *ctr) {
+	id := c.rec.ID
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	t, err := s.opt.Runtime.Connect(ctx, id)
+	if err == nil {
+		c.task = t
+		c.rec.State.Pid = t.Pid()
+		go s.monitor(c, t)
+		return
+	}
+	ex, ok := runtime.ReadExit(s.opt.RunDir, id)
+	if !ok {
+		ex = runtime.Exit{Code: 255, ExitedAt: time.Now().UTC(), Err: "shim disappeared"}
+	}
+	if !errdefs.IsNotFound(err) {
+		s.log.Warn().Err(err).Str("container", id).Msg("reconnecting to the container's shim")
+	}
+	s.opt.Runtime.Remove(id)
+	// exited needs storage (unmount, auto-remove): run it aside.
+	go s.exited(c, nil, ex)
+}
+
+// clearOrphanTask ends a shim left by a start that the engine did not
+// finish (it crashed before recording the container as running).
+func (s *Service) clearOrphanTask(c *ctr) {
+	id := c.rec.ID
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	t, err := s.opt.Runtime.Connect(ctx, id)
+	if err != nil {
+		if errdefs.IsNotFound(err) {
+			s.opt.Runtime.Remove(id)
+		}
+		return
+	}
+	s.log.Info().Str("container", id).Msg("stopping the task of a start that did not finish")
+	t.Kill(syscall.SIGKILL, true)
+	t.Wait(ctx)
+	t.Delete(ctx)
+	t.Close()
+}
+
+// reconcileStorage deletes storage containers that have no record (a
+// crash mid-create or mid-remove), drops records whose storage container
+// is gone, and clears mounts that stopped containers left behind.
+func (s *Service) reconcileStorage() {
+	defer close(s.reconciled)
+	ctx := context.Background()
+	store, err := s.opt.Images.Store(ctx)
+	if err != nil {
+		return
+	}
+	list, err := store.Containers()
+	if err != nil {
+		s.log.Warn().Err(err).Msg("listing storage containers")
+		return
+	}
+	have := map[string]bool{}
+	for _, sc := range list {
+		have[sc.ID] = true
+		if sc.Metadata != storageMetadata {
+			continue
+		}
+		if _, err := s.get(sc.ID); err == nil {
+			continue
+		}
+		s.log.Info().Str("container", sc.ID).Msg("deleting a container filesystem that has no record")
+		if err := s.deleteStorage(sc.ID); err != nil {
+			s.log.Warn().Err(err).Str("container", sc.ID).Msg("deleting an orphan container filesystem")
+		}
+	}
+	for _, c := range s.all() {
+		c.mu.Lock()
+		id, running := c.rec.ID, c.rec.State.Running
+		c.mu.Unlock()
+		if !have[id] {
+			s.log.Warn().Str("container", id).Msg("dropping a container whose filesystem is gone")
+			s.mu.Lock()
+			delete(s.byID, id)
+			if s.names[c.rec.Name] == id {
+				delete(s.names, c.rec.Name)
+			}
+			s.mu.Unlock()
+			os.RemoveAll(s.dir(id))
+			continue
+		}
+		if !running {
+			if n, err := store.Mounted(id); err == nil && n > 0 {
+				if _, err := store.Unmount(id, true); err != nil && !errors.Is(err, os.ErrNotExist) {
+					s.log.Warn().Err(err).Str("container", id).Msg("clearing a stale mount")
+				}
+			}
+		}
+	}
+	// Temp files of interrupted record writes.
+	matches, _ := filepath.Glob(filepath.Join(s.root, "*", "."+recordFile+".tmp-*"))
+	for _, m := range matches {
+		if strings.Contains(m, ".tmp-") {
+			os.Remove(m)
+		}
+	}
+}
+
+// waitReconciled holds creates until the storage reconcile is done, so it
+// never mistakes a container being created for debris.
+func (s *Service) waitReconciled(ctx context.Context) error {
+	select {
+	case <-s.reconciled:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

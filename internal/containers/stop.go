@@ -1,0 +1,167 @@
+package containers
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/events"
+
+	"github.com/skiff-engine/skiff/internal/runtime/cgroups"
+)
+
+// defaultStopTimeout is Docker's grace period before SIGKILL.
+const defaultStopTimeout = 10
+
+// killWait bounds how long a SIGKILL may take to end a container.
+const killWait = 30 * time.Second
+
+// Stop sends the stop signal, waits, then kills.
+func (s *Service) Stop(ctx context.Context, idOrName, signal string, timeout *int) error {
+	c, err := s.get(idOrName)
+	if err != nil {
+		return err
+	}
+	c.opMu.Lock()
+	defer c.opMu.Unlock()
+	return s.stop(c, signal, timeout)
+}
+
+// stop stops a running container; NotModified when it is not running.
+// It goes on when the client leaves, as dockerd does.
+func (s *Service) stop(c *ctr, signal string, timeout *int) error {
+	c.mu.Lock()
+	running, paused, t, exited := c.rec.State.Running, c.rec.State.Paused, c.task, c.exitCh
+	cfgSignal, cfgTimeout := c.rec.Config.StopSignal, c.rec.Config.StopTimeout
+	cg, id := c.rec.CgroupPath, c.rec.ID
+	c.mu.Unlock()
+	if !running || t == nil {
+		return errdefs.ErrNotModified.WithMessage("container already stopped")
+	}
+	sig := stopSignal(cfgSignal)
+	if signal != "" {
+		var err error
+		if sig, err = parseSignal(signal); err != nil {
+			return err
+		}
+	}
+	secs := defaultStopTimeout
+	if timeout != nil {
+		secs = *timeout
+	} else if cfgTimeout != nil {
+		secs = *cfgTimeout
+	}
+	if paused && cg != "" {
+		// A frozen process cannot act on the signal.
+		if err := cgroups.Freeze(cg, false); err == nil {
+			s.setPaused(c, false)
+		}
+	}
+	if secs != 0 {
+		if err := t.Kill(sig, false); err == nil {
+			s.publish(c, events.ActionKill, map[string]string{"signal": strconv.Itoa(int(sig))})
+			var grace <-chan time.Time
+			if secs > 0 {
+				tm := time.NewTimer(time.Duration(secs) * time.Second)
+				defer tm.Stop()
+				grace = tm.C
+			}
+			select {
+			case <-exited:
+				s.publish(c, events.ActionStop, nil)
+				return nil
+			case <-grace:
+			}
+		}
+	}
+	if err := s.killAndWait(c, t, exited); err != nil {
+		return fmt.Errorf("stopping container %s: %w", id, err)
+	}
+	s.publish(c, events.ActionStop, nil)
+	return nil
+}
+
+// killAndWait SIGKILLs every process of the container and waits for the
+// exit to be recorded.
+func (s *Service) killAndWait(c *ctr, t interface {
+	Kill(syscall.Signal, bool) error
+}, exited <-chan struct{}) error {
+	if err := t.Kill(syscall.SIGKILL, true); err != nil {
+		select {
+		case <-exited:
+			return nil
+		default:
+		}
+		return err
+	}
+	s.publish(c, events.ActionKill, map[string]string{"signal": strconv.Itoa(int(syscall.SIGKILL))})
+	select {
+	case <-exited:
+		return nil
+	case <-time.After(killWait):
+		return errdefs.ErrUnavailable.WithMessage("the container did not exit after SIGKILL")
+	}
+}
+
+// Restart stops the container if it runs, then starts it.
+func (s *Service) Restart(ctx context.Context, idOrName, signal string, timeout *int) error {
+	c, err := s.get(idOrName)
+	if err != nil {
+		return err
+	}
+	c.opMu.Lock()
+	defer c.opMu.Unlock()
+	if err := s.stop(c, signal, timeout); err != nil && !errdefs.IsNotModified(err) {
+		return err
+	}
+	if err := s.start(ctx, c); err != nil {
+		return err
+	}
+	s.publish(c, events.ActionRestart, nil)
+	return nil
+}
+
+// Kill sends a signal ("" = KILL). A SIGKILL returns once the container
+// has exited, as with dockerd. The route prefixes errors with
+// "cannot kill container: <name>: ".
+func (s *Service) Kill(ctx context.Context, idOrName, signal string) error {
+	c, err := s.get(idOrName)
+	if err != nil {
+		return err
+	}
+	sig := syscall.SIGKILL
+	if signal != "" {
+		if sig, err = parseSignal(signal); err != nil {
+			return err
+		}
+	}
+	c.opMu.Lock()
+	defer c.opMu.Unlock()
+	c.mu.Lock()
+	running, paused, t, exited, id, cg := c.rec.State.Running, c.rec.State.Paused, c.task, c.exitCh, c.rec.ID, c.rec.CgroupPath
+	c.mu.Unlock()
+	if !running || t == nil {
+		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is not running", id))
+	}
+	if paused && sig != syscall.SIGKILL {
+		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is paused. Unpause the container before stopping or killing", id))
+	}
+	if sig == syscall.SIGKILL {
+		if paused && cg != "" {
+			defer func() {
+				if cgroups.Freeze(cg, false) == nil {
+					s.setPaused(c, false)
+				}
+			}()
+		}
+		return s.killAndWait(c, t, exited)
+	}
+	if err := t.Kill(sig, false); err != nil {
+		return err
+	}
+	s.publish(c, events.ActionKill, map[string]string{"signal": strconv.Itoa(int(sig))})
+	return nil
+}
