@@ -277,7 +277,7 @@ func TestContainerIsolation(t *testing.T) {
 		}
 	})
 	t.Run("MountNeedsSysAdmin", func(t *testing.T) {
-		r := run(bb, "mount", "-t", "tmpfs", "none", "/mnt")
+		r := run(bb, "sh", "-c", "mkdir /tmp/m && mount -t tmpfs none /tmp/m")
 		if r.ExitCode == 0 {
 			t.Errorf("mount succeeded without CAP_SYS_ADMIN: %s", r)
 		}
@@ -301,7 +301,7 @@ func TestContainerIsolation(t *testing.T) {
 		if r.ExitCode != 0 || strings.TrimSpace(r.Stdout) != "ok" {
 			t.Errorf("unshare(CLONE_NEWUSER) with --privileged: %s", r)
 		}
-		r = run("--privileged", bb, "sh", "-c", "mount -t tmpfs none /mnt && echo mounted")
+		r = run("--privileged", bb, "sh", "-c", "mkdir /tmp/m && mount -t tmpfs none /tmp/m && echo mounted")
 		if r.ExitCode != 0 || !strings.Contains(r.Stdout, "mounted") {
 			t.Errorf("mount with --privileged: %s", r)
 		}
@@ -319,9 +319,11 @@ func TestContainerIsolation(t *testing.T) {
 		}
 	})
 	t.Run("MaskedPaths", func(t *testing.T) {
-		r := run(bb, "sh", "-c", "wc -c < /proc/kcore")
+		// /proc/timer_list is on Docker's masked list and non-empty on
+		// the host (this kernel has no /proc/kcore).
+		r := run(bb, "sh", "-c", "wc -c < /proc/timer_list")
 		if strings.TrimSpace(r.Stdout) != "0" {
-			t.Errorf("/proc/kcore not masked: %s", r)
+			t.Errorf("/proc/timer_list not masked: %s", r)
 		}
 	})
 }
@@ -419,8 +421,7 @@ func TestContainerDockerPy(t *testing.T) {
 	d := harness.StartDaemon(t)
 	bb := busybox(t, d)
 	out := d.MustPython(fmt.Sprintf(`
-import docker
-c = docker.from_env()
+c = client
 print(c.containers.run(%q, ["sh", "-c", "echo hi from py"], remove=True).decode(), end="")
 ctr = c.containers.run(%q, ["sh", "-c", "echo detached; sleep 30"], detach=True, name="pyctr")
 ctr.reload()

@@ -48,7 +48,7 @@ func deviceFromPath(path string) (specs.LinuxDevice, error) {
 }
 
 // hostDevices lists every device node under devRoot, skipping what the
-// container gets anyway (pts, shm, mqueue, fd) and the console, as
+// container gets anyway (pts, ptmx, shm, mqueue, fd) and the console, as
 // containerd does for --privileged. In a user namespace init bind-mounts
 // them, so only nodes the engine can open are usable inside.
 func hostDevices() ([]specs.LinuxDevice, error) {
@@ -67,7 +67,9 @@ func hostDevices() ([]specs.LinuxDevice, error) {
 			}
 			return nil
 		}
-		if d.Name() == "console" {
+		// /dev/ptmx becomes a link to the container's own pts/ptmx; a
+		// bind of the host's would leave init unable to replace it.
+		if d.Name() == "console" || path == filepath.Join(devRoot, "ptmx") {
 			return nil
 		}
 		dev, err := deviceFromPath(path)

@@ -32,10 +32,11 @@ func validateUlimit(u *container.Ulimit) error {
 }
 
 // engineNofileMax is the most RLIMIT_NOFILE the engine can give: its own
-// hard limit when rootless (raising it needs real CAP_SYS_RESOURCE),
-// fs.nr_open otherwise. A var so tests can fix it.
+// hard limit when rootless or without CAP_SYS_RESOURCE (raising it needs
+// that capability in the initial user namespace), fs.nr_open otherwise.
+// A var so tests can fix it.
 var engineNofileMax = func(rootless bool) uint64 {
-	if rootless {
+	if rootless || !hasCapSysResource() {
 		var rl unix.Rlimit
 		if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &rl); err == nil {
 			return rl.Max
@@ -71,4 +72,21 @@ func rlimits(ulimits []*container.Ulimit, rootless bool) ([]specs.POSIXRlimit, e
 		out = append(out, specs.POSIXRlimit{Type: "RLIMIT_NOFILE", Soft: n, Hard: n})
 	}
 	return out, nil
+}
+
+// hasCapSysResource reports whether this process holds CAP_SYS_RESOURCE
+// in its effective set (a root daemon started with reduced capabilities
+// may not).
+func hasCapSysResource() bool {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "CapEff:"); ok {
+			caps, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+			return err == nil && caps&(1<<unix.CAP_SYS_RESOURCE) != 0
+		}
+	}
+	return false
 }
