@@ -58,7 +58,7 @@ func TestContainerRunForeground(t *testing.T) {
 	if want := "sh\x00-c\x00echo $HOSTNAME"; !strings.HasPrefix(out[2], want) {
 		t.Errorf("/proc/1/cmdline %q: the user's command must be PID 1", out[2])
 	}
-	if strings.TrimSpace(r.Stderr) != "to-stderr" {
+	if withoutWarnings(r.Stderr) != "to-stderr" {
 		t.Errorf("stderr %q, want to-stderr only", r.Stderr)
 	}
 	// --rm: nothing stays.
@@ -129,9 +129,10 @@ func TestContainerDetachedLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(500 * time.Millisecond)
-	top := d.MustDocker("top", "ticker")
-	if !strings.Contains(top, "PID") || !strings.Contains(top, "sleep") && !strings.Contains(top, "sh -c") {
-		t.Errorf("docker top: %q", top)
+	if r := d.Docker("top", "ticker"); harness.TargetIsDocker() && strings.Contains(r.Stderr, "unable to get all container pids") {
+		t.Logf("rootless dockerd without cgroups cannot run top: %s", r.Stderr)
+	} else if r.ExitCode != 0 || !strings.Contains(r.Stdout, "PID") || !strings.Contains(r.Stdout, "sleep") && !strings.Contains(r.Stdout, "sh -c") {
+		t.Errorf("docker top: %s", r)
 	}
 	stats := d.MustDocker("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", "ticker")
 	if !strings.HasPrefix(stats, "ticker ") {
@@ -235,6 +236,18 @@ func TestContainerFiles(t *testing.T) {
 			t.Errorf("running the committed image: %s", r)
 		}
 	})
+}
+
+// withoutWarnings drops the CLI's "WARNING: ..." lines (a daemon may warn
+// about its host, as dockerd does about IPv4 forwarding) and trims.
+func withoutWarnings(s string) string {
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(l, "WARNING: ") {
+			keep = append(keep, l)
+		}
+	}
+	return strings.TrimSpace(strings.Join(keep, "\n"))
 }
 
 // tarBody returns the content of the first member of a tar named base.
