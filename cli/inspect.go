@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
-	"github.com/moby/moby/client"
 )
 
 // inspectCmd is `skiff inspect`: any object by name or ID, tried as each
@@ -27,24 +26,15 @@ func (c *inspectCmd) Run(a *app) error {
 	if c.Type != "" && !slices.Contains(inspectTypes, c.Type) {
 		return fmt.Errorf("unknown type: %q: must be one of \"%s\"", c.Type, strings.Join(inspectTypes, `", "`))
 	}
-	cl, err := a.apiClient()
-	if err != nil {
-		return err
-	}
 	images, err := a.inspectImage("")
 	if err != nil {
 		return err
 	}
-	getters := map[string]inspectFunc{
-		"container": func(ref string) (any, []byte, error) {
-			res, err := cl.ContainerInspect(a.ctx, ref, client.ContainerInspectOptions{Size: c.Size})
-			if err != nil {
-				return nil, nil, err
-			}
-			return res.Container, res.Raw, nil
-		},
-		"image": images,
+	containers, err := a.inspectContainer(c.Size)
+	if err != nil {
+		return err
 	}
+	getters := map[string]inspectFunc{"container": containers, "image": images}
 	return inspectObjects(a.Stdout, c.Names, c.Format, func(ref string) (any, []byte, error) {
 		for _, typ := range inspectTypes {
 			if c.Type != "" && typ != c.Type {

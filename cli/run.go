@@ -115,7 +115,7 @@ func (a *app) run(ctx context.Context, args []string) (code int) {
 			code = int(c)
 		}
 	}()
-	kctx, err := parser.Parse(rewriteCommandShorts(args))
+	kctx, err := parser.Parse(rewriteShorts(args, parser.Model.Node))
 	if err != nil {
 		return a.parseError(err)
 	}
