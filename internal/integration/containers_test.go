@@ -481,3 +481,32 @@ func TestContainerSurvivesEngineRestart(t *testing.T) {
 		t.Errorf("logs across the engine restart: %q", logs)
 	}
 }
+
+// TestSkiffCLIContainers drives the same lifecycle with skiff's own CLI.
+func TestSkiffCLIContainers(t *testing.T) {
+	harness.SkiffOnly(t)
+	d := harness.StartDaemon(t)
+	bb := busybox(t, d)
+	r := d.Skiff("run", "--rm", bb, "sh", "-c", "echo out; echo err >&2; exit 5")
+	if r.ExitCode != 5 || r.Stdout != "out\n" || strings.TrimSpace(r.Stderr) != "err" {
+		t.Errorf("skiff run: %s", r)
+	}
+	id := strings.TrimSpace(d.MustSkiff("run", "-d", "--name", "cli1", "-l", "k=v", bb, "sh", "-c", "echo started; sleep 60"))
+	removeContainersAtEnd(t, d, id)
+	if got := d.MustSkiff("ps", "--filter", "label=k=v", "--format", "{{.Names}} {{.State}}"); got != "cli1 running\n" {
+		t.Errorf("skiff ps: %q", got)
+	}
+	waitFor(t, 5*time.Second, func() bool { return d.MustSkiff("logs", "cli1") == "started\n" })
+	d.MustSkiff("stop", "-t", "1", "cli1")
+	if got := strings.TrimSpace(d.MustSkiff("wait", "cli1")); got != "137" {
+		t.Errorf("skiff wait: %q", got)
+	}
+	if got := d.MustSkiff("inspect", "--format", "{{.State.Status}}", "cli1"); got != "exited\n" {
+		t.Errorf("skiff inspect: %q", got)
+	}
+	d.MustSkiff("rm", "cli1")
+	r = d.Skiff("run", "--rm", bb, "nosuchcmd")
+	if r.ExitCode != 127 || !strings.Contains(r.Stderr, "executable file not found") {
+		t.Errorf("skiff run of a missing command: %s", r)
+	}
+}
