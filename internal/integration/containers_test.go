@@ -176,7 +176,9 @@ func TestContainerFiles(t *testing.T) {
 	bb := busybox(t, d)
 	id := strings.TrimSpace(d.MustDocker("run", "-d", bb, "sh", "-c", "mkdir -p /data && echo inside > /data/f && ln -s / /evil && sleep 300"))
 	removeContainersAtEnd(t, d, id)
-	waitFor(t, 10*time.Second, func() bool { return d.Docker("exec", id, "true").ExitCode == 0 || d.Docker("cp", id+":/evil", "-").ExitCode == 0 })
+	waitFor(t, 10*time.Second, func() bool {
+		return d.Docker("exec", id, "true").ExitCode == 0 || d.Docker("cp", id+":/evil", "-").ExitCode == 0
+	})
 
 	tmp := t.TempDir()
 	os.Chmod(tmp, 0o777)

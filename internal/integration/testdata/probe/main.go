@@ -7,8 +7,8 @@
 package main
 
 import (
-	"fmt"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"syscall"
