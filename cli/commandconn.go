@@ -61,13 +61,8 @@ func (c *commandConn) wait() error {
 func (c *commandConn) Read(p []byte) (int, error) {
 	n, err := c.stdout.Read(p)
 	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, fs.ErrClosed) || errors.Is(err, io.ErrClosedPipe) {
-		c.mu.Lock()
-		closing := c.closing
-		c.mu.Unlock()
-		if !closing {
-			if werr := c.exitError(); werr != nil {
-				return n, werr
-			}
+		if werr := c.exitError(); werr != nil {
+			return n, werr
 		}
 		return n, io.EOF
 	}
@@ -76,7 +71,14 @@ func (c *commandConn) Read(p []byte) (int, error) {
 
 // exitError waits for the command and, when it failed, says how, with its
 // stderr: that is the message the user needs (ssh's "Could not resolve...").
+// After Close the command's end is ours, not an error: nil.
 func (c *commandConn) exitError() error {
+	c.mu.Lock()
+	closing := c.closing
+	c.mu.Unlock()
+	if closing {
+		return nil
+	}
 	if werr := c.wait(); werr != nil {
 		return fmt.Errorf("command %s exited: %w (stderr: %s)", strings.Join(c.argv, " "), werr, strings.TrimSpace(c.stderr.String()))
 	}
@@ -88,13 +90,8 @@ func (c *commandConn) exitError() error {
 func (c *commandConn) Write(p []byte) (int, error) {
 	n, err := c.stdin.Write(p)
 	if err != nil && (errors.Is(err, syscall.EPIPE) || errors.Is(err, fs.ErrClosed)) {
-		c.mu.Lock()
-		closing := c.closing
-		c.mu.Unlock()
-		if !closing {
-			if werr := c.exitError(); werr != nil {
-				return n, werr
-			}
+		if werr := c.exitError(); werr != nil {
+			return n, werr
 		}
 	}
 	return n, err

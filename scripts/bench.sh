@@ -81,7 +81,7 @@ hyperfine --warmup 1 --runs "${RUNS_PAR:-5}" \
 # line matches PATTERN.
 pss_of() {
 	local total=0 pid kb
-	for pid in $(pgrep -u "$uid" -f "$1" 2>/dev/null; pgrep -f "$1" 2>/dev/null | sort -u); do
+	for pid in $(pgrep -f "$1" 2>/dev/null); do
 		kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
 		total=$((total + ${kb:-0}))
 	done
@@ -91,7 +91,7 @@ pss_of() {
 pss_env() {
 	local total=0 pid kb
 	for pid in $(ls /proc | grep -E '^[0-9]+$'); do
-		tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "$1" || continue
+		{ tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null | grep -qx "$1" || continue
 		kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
 		total=$((total + ${kb:-0}))
 	done
@@ -110,7 +110,8 @@ for n in skiff podman dockerd; do "${as[@]}" sh "$work/clean-$n.sh"; done
 
 echo
 echo "== skiff daemon PSS with 0 and 100 running containers"
-daemon_pss() { echo $(($(pss_of "$work/skiff daemon") + $(pss_of "$work/skiff engine") + $(pss_of '/proc/self/exe engine'))); }
+# The whole daemon: host side, supervisor and engine (not the shims).
+daemon_pss() { echo $(($(pss_of "$work/skiff daemon") + $(pss_of '/proc/self/exe engine'))); }
 echo "idle: $(daemon_pss) KiB"
 for i in $(seq 100); do "${as[@]}" docker -H "unix://${sock[skiff]}" run -d bb sleep 600 >/dev/null; done
 sleep 2

@@ -16,15 +16,14 @@ import (
 func fakeTree(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	oldRoot, oldSelf, oldMem, oldStat := Root, procSelfCgroup, procMeminfo, procStat
+	oldRoot, oldSelf, oldMem := Root, procSelfCgroup, procMeminfo
 	Root = filepath.Join(dir, "cgroup")
 	procSelfCgroup = filepath.Join(dir, "self-cgroup")
 	procMeminfo = filepath.Join(dir, "meminfo")
-	procStat = filepath.Join(dir, "stat")
 	setupMu.Lock()
 	setupDone = map[string]bool{}
 	setupMu.Unlock()
-	t.Cleanup(func() { Root, procSelfCgroup, procMeminfo, procStat = oldRoot, oldSelf, oldMem, oldStat })
+	t.Cleanup(func() { Root, procSelfCgroup, procMeminfo = oldRoot, oldSelf, oldMem })
 	if err := os.MkdirAll(Root, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -256,22 +255,6 @@ func TestStats(t *testing.T) {
 	}
 	if _, err := Stats(filepath.Join(Root, "missing")); err == nil {
 		t.Error("stats of a missing cgroup succeeded")
-	}
-}
-
-func TestHostCPU(t *testing.T) {
-	dir := fakeTree(t)
-	write(t, filepath.Join(dir, "stat"), "cpu  100 0 50 800 10 0 40 0 0 0\ncpu0 50 0 25 400 5 0 20 0 0 0\ncpu1 50 0 25 400 5 0 20 0 0 0\nintr 1\n")
-	sys, online, err := HostCPU()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sys != 1000*1e9/100 || online != 2 {
-		t.Errorf("HostCPU = %d, %d", sys, online)
-	}
-	write(t, filepath.Join(dir, "stat"), "intr 1\n")
-	if _, _, err := HostCPU(); err == nil {
-		t.Error("no cpu line accepted")
 	}
 }
 

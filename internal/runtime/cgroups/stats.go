@@ -1,8 +1,6 @@
 package cgroups
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -13,20 +11,13 @@ import (
 	"github.com/moby/moby/api/types/container"
 )
 
-// procMeminfo and procStat are host files read by Stats and HostCPU; vars
-// so tests can use fixtures.
-var (
-	procMeminfo = "/proc/meminfo"
-	procStat    = "/proc/stat"
-)
-
-// clockTicks is USER_HZ, the unit of /proc/stat (100 on every Linux ABI
-// Go supports).
-const clockTicks = 100
+// procMeminfo is the host file Stats reads; a var so tests can use a
+// fixture.
+var procMeminfo = "/proc/meminfo"
 
 // Metrics are a container cgroup's counters in the Docker stats API shapes.
-// CPUStats.SystemUsage and OnlineCPUs are host values: fill them with
-// HostCPU.
+// CPUStats.SystemUsage and OnlineCPUs are host values, which
+// internal/procinfo's samples carry.
 type Metrics struct {
 	Memory container.MemoryStats
 	CPU    container.CPUStats
@@ -182,46 +173,3 @@ func hostMemory() uint64 {
 	return 0
 }
 
-// HostCPU returns the host's total CPU time in ns and its online CPU
-// count from /proc/stat: CPUStats.SystemUsage and OnlineCPUs, which the
-// docker CLI divides by to compute CPU %.
-func HostCPU() (systemUsage uint64, online uint32, err error) {
-	f, err := os.Open(procStat)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	found := false
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) == 0 || !strings.HasPrefix(fields[0], "cpu") {
-			continue
-		}
-		if fields[0] != "cpu" {
-			online++
-			continue
-		}
-		if len(fields) < 8 {
-			return 0, 0, errors.New("invalid /proc/stat cpu line")
-		}
-		var ticks uint64
-		// user nice system idle iowait irq softirq (as dockerd sums them)
-		for _, v := range fields[1:8] {
-			n, err := strconv.ParseUint(v, 10, 64)
-			if err != nil {
-				return 0, 0, fmt.Errorf("invalid /proc/stat cpu line: %w", err)
-			}
-			ticks += n
-		}
-		systemUsage = ticks * 1e9 / clockTicks
-		found = true
-	}
-	if err := sc.Err(); err != nil {
-		return 0, 0, err
-	}
-	if !found {
-		return 0, 0, errors.New("no cpu line in /proc/stat")
-	}
-	return systemUsage, online, nil
-}
