@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-	"fmt"
 	"io"
 
 	"github.com/moby/moby/client"
@@ -17,13 +15,8 @@ type exportCmd struct {
 // Run streams the container's filesystem as a tar archive to stdout or,
 // atomically, to -o.
 func (c *exportCmd) Run(a *app) error {
-	if c.Output == "" && isTerminal(a.Stdout) {
-		return errors.New("cowardly refusing to save to a terminal. Use the -o flag or redirect")
-	}
-	if c.Output != "" {
-		if err := checkOutputDir(c.Output); err != nil {
-			return fmt.Errorf("failed to export container: %w", err)
-		}
+	if err := checkTarOutput(a, c.Output, "failed to export container"); err != nil {
+		return err
 	}
 	cl, err := a.apiClient()
 	if err != nil {

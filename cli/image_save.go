@@ -27,13 +27,8 @@ func (c *saveCmd) Run(a *app) error {
 		}
 		opts = append(opts, client.ImageSaveWithPlatforms(p))
 	}
-	if c.Output == "" && isTerminal(a.Stdout) {
-		return errors.New("cowardly refusing to save to a terminal. Use the -o flag or redirect")
-	}
-	if c.Output != "" {
-		if err := checkOutputDir(c.Output); err != nil {
-			return fmt.Errorf("failed to save image: %w", err)
-		}
+	if err := checkTarOutput(a, c.Output, "failed to save image"); err != nil {
+		return err
 	}
 	cl, err := a.apiClient()
 	if err != nil {
@@ -101,6 +96,21 @@ func writeFileAtomic(path string, r io.Reader, mode os.FileMode) (err error) {
 	if d, derr := os.Open(filepath.Dir(path)); derr == nil {
 		_ = d.Sync()
 		_ = d.Close()
+	}
+	return nil
+}
+
+// checkTarOutput refuses to write a tar to a terminal and checks that the
+// -o file's directory exists, as docker save and export do; what prefixes
+// the latter error.
+func checkTarOutput(a *app, output, what string) error {
+	if output == "" && isTerminal(a.Stdout) {
+		return errors.New("cowardly refusing to save to a terminal. Use the -o flag or redirect")
+	}
+	if output != "" {
+		if err := checkOutputDir(output); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
 	}
 	return nil
 }
