@@ -6,6 +6,7 @@
 package containers
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -163,4 +164,28 @@ func (s *Service) Close() {
 			t.Close()
 		}
 	}
+}
+
+// StopAll stops every running container in parallel, each with its own
+// stop signal and timeout, as dockerd does when it shuts down without
+// live-restore: a stopped daemon leaves no container running behind it.
+// (An engine that crashes stops nothing; the next one reconnects.)
+func (s *Service) StopAll(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, c := range s.all() {
+		c.mu.Lock()
+		id, running := c.rec.ID, c.rec.State.Running
+		c.mu.Unlock()
+		if !running {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.Stop(ctx, id, "", nil); err != nil && !errdefs.IsNotModified(err) {
+				s.log.Warn().Err(err).Str("container", id).Msg("stopping at shutdown")
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -154,6 +154,9 @@ func Engine(args []string, build Build) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	// Stop the containers first: that also ends the wait and attach
+	// requests that would otherwise hold Shutdown until the timeout.
+	ctrs.StopAll(ctx)
 	if err := srv.Shutdown(ctx); err != nil {
 		s.log.Warn().Err(err).Msg("in-flight requests did not finish in time")
 	}

@@ -512,3 +512,19 @@ func TestSkiffCLIContainers(t *testing.T) {
 		t.Errorf("skiff run of a missing command: %s", r)
 	}
 }
+
+// TestDaemonStopStopsContainers: SIGTERM to the daemon stops its running
+// containers (dockerd without live-restore does the same), within their
+// stop timeout, and leaves no process behind (the harness checks).
+func TestDaemonStopStopsContainers(t *testing.T) {
+	harness.SkiffOnly(t)
+	d := harness.StartDaemon(t)
+	bb := busybox(t, d)
+	d.MustDocker("run", "-d", "--stop-timeout", "1", bb, "sleep", "600")
+	d.MustDocker("run", "-d", "--stop-timeout", "1", bb, "sh", "-c", "trap '' TERM; sleep 600")
+	start := time.Now()
+	d.Stop()
+	if took := time.Since(start); took > 8*time.Second {
+		t.Errorf("daemon stop took %v with two containers", took)
+	}
+}
