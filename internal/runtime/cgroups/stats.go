@@ -172,4 +172,3 @@ func hostMemory() uint64 {
 	}
 	return 0
 }
-
