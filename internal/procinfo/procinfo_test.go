@@ -34,7 +34,7 @@ func TestContainerPIDsReal(t *testing.T) {
 		t.Skip("needs root for a PID namespace")
 	}
 	if _, err := exec.LookPath("unshare"); err != nil {
-		t.Skip("no unshare")
+		t.Fatal("unshare not found: apt-get install util-linux")
 	}
 	cmd := exec.Command("unshare", "--pid", "--fork", "sleep", "30")
 	if err := cmd.Start(); err != nil {
@@ -178,7 +178,7 @@ func TestTopFakeFallback(t *testing.T) {
 // TestTopFallbackMatchesPS checks the /proc rows against real ps -ef.
 func TestTopFallbackMatchesPS(t *testing.T) {
 	if _, err := exec.LookPath("ps"); err != nil {
-		t.Skip("no ps")
+		t.Fatal("ps not found: apt-get install procps")
 	}
 	pid := os.Getpid()
 	real, err := Top([]int{pid}, "")
@@ -202,7 +202,7 @@ func TestTopFallbackMatchesPS(t *testing.T) {
 
 func TestTopPS(t *testing.T) {
 	if _, err := exec.LookPath("ps"); err != nil {
-		t.Skip("no ps")
+		t.Fatal("ps not found: apt-get install procps")
 	}
 	pid := os.Getpid()
 	resp, err := Top([]int{pid}, "-o pid,comm")

@@ -29,7 +29,7 @@ func needRoot(t *testing.T) {
 		t.Skip("needs root")
 	}
 	if _, err := os.Stat("/bin/busybox"); err != nil {
-		t.Skip("needs /bin/busybox (busybox-static)")
+		t.Fatal("needs /bin/busybox: apt-get install busybox-static")
 	}
 }
 
