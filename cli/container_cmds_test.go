@@ -198,6 +198,18 @@ func TestStatsNoStream(t *testing.T) {
 	}
 }
 
+// A streaming stats of a missing container fails, as docker's does,
+// instead of drawing "--" rows forever.
+func TestStatsStreamMissing(t *testing.T) {
+	host, _ := apiDaemon(t, routes{
+		"GET /containers/gone/stats": errorHandler(404, "No such container: gone"),
+	})
+	r := runCLI(t, nil, "", "-H", host, "stats", "gone")
+	if r.code != 1 || r.stdout != "" || r.stderr != "Error response from daemon: No such container: gone\n" {
+		t.Errorf("exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+}
+
 func TestStatsEntryMath(t *testing.T) {
 	s := &container.StatsResponse{
 		CPUStats:    container.CPUStats{CPUUsage: container.CPUUsage{TotalUsage: 50, PercpuUsage: []uint64{1, 2, 3, 4}}, SystemUsage: 1000},

@@ -87,12 +87,7 @@ func (a *app) copyFromContainer(ctr, srcPath, dstPath string, followLink, quiet 
 	if followLink {
 		st, err := cl.ContainerStatPath(a.ctx, ctr, client.ContainerStatPathOptions{Path: srcPath})
 		if err == nil && st.Stat.Mode&os.ModeSymlink != 0 {
-			target := st.Stat.LinkTarget
-			if !filepath.IsAbs(target) {
-				parent, _ := archive.SplitPathDirEntry(srcPath)
-				target = filepath.Join(parent, target)
-			}
-			srcPath, rebaseName = archive.GetRebaseName(srcPath, target)
+			srcPath, rebaseName = archive.GetRebaseName(srcPath, linkTarget(srcPath, st.Stat.LinkTarget))
 		}
 	}
 	res, err := cl.CopyFromContainer(a.ctx, ctr, client.CopyFromContainerOptions{SourcePath: srcPath})
@@ -136,13 +131,8 @@ func (a *app) copyToContainer(ctr, srcPath, dstPath string, followLink, copyUIDG
 	dstInfo := archive.CopyInfo{Path: dstPath}
 	st, err := cl.ContainerStatPath(a.ctx, ctr, client.ContainerStatPathOptions{Path: dstPath})
 	if err == nil && st.Stat.Mode&os.ModeSymlink != 0 {
-		target := st.Stat.LinkTarget
-		if !filepath.IsAbs(target) {
-			parent, _ := archive.SplitPathDirEntry(dstPath)
-			target = filepath.Join(parent, target)
-		}
-		dstInfo.Path = target
-		st, err = cl.ContainerStatPath(a.ctx, ctr, client.ContainerStatPathOptions{Path: target})
+		dstInfo.Path = linkTarget(dstPath, st.Stat.LinkTarget)
+		st, err = cl.ContainerStatPath(a.ctx, ctr, client.ContainerStatPathOptions{Path: dstInfo.Path})
 	}
 	if err == nil {
 		if m := st.Stat.Mode; m&os.ModeDevice != 0 || m&os.ModeIrregular != 0 {
@@ -188,14 +178,22 @@ func (a *app) copyToContainer(ctr, srcPath, dstPath string, followLink, copyUIDG
 	return nil
 }
 
-// validateOutputPath checks a local destination as docker does: its
-// directory must exist, and the path be a directory or a regular file.
+// linkTarget is where the symlink at path in the container points: its
+// target, taken relative to path's directory unless absolute.
+func linkTarget(path, target string) string {
+	if filepath.IsAbs(target) {
+		return target
+	}
+	parent, _ := archive.SplitPathDirEntry(path)
+	return filepath.Join(parent, target)
+}
+
+// validateOutputPath checks a local destination as docker does (its
+// ValidateOutputPath, which save and export share): its directory must
+// exist, and the path be a directory or a regular file.
 func validateOutputPath(path string) error {
-	dir := filepath.Dir(filepath.Clean(path))
-	if dir != "" && dir != "." {
-		if _, err := os.Stat(dir); os.IsNotExist(err) {
-			return fmt.Errorf("invalid output path: directory %q does not exist", dir)
-		}
+	if err := checkOutputDir(filepath.Clean(path)); err != nil {
+		return err
 	}
 	fi, err := os.Stat(path)
 	if err == nil && !fi.IsDir() && !fi.Mode().IsRegular() {

@@ -52,7 +52,7 @@ func (c *createOptions) parse(a *app, cmd string) (*containerConfig, error) {
 	cfg, err := c.toConfig(c.Image, c.Args, lookup)
 	var fe *flagValueError
 	if errors.As(err, &fe) {
-		return nil, statusError{Code: 125, Msg: fmt.Sprintf("%v\nSee 'skiff %s --help'.", fe, cmd)}
+		return nil, flagUsageError(fe, cmd)
 	}
 	if err != nil {
 		return nil, usageError(cmd, err)

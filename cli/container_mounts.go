@@ -83,50 +83,47 @@ func setMountField(m *mount.Mount, key, val string, hasValue bool) error {
 	case "consistency":
 		m.Consistency = mount.Consistency(strings.ToLower(val))
 	case "bind-propagation":
-		bindOpts(m).Propagation = mount.Propagation(strings.ToLower(val))
+		ensure(&m.BindOptions).Propagation = mount.Propagation(strings.ToLower(val))
 	case "bind-recursive":
 		switch val {
 		case "enabled":
 		case "disabled":
-			bindOpts(m).NonRecursive = true
+			ensure(&m.BindOptions).NonRecursive = true
 		case "writable":
-			bindOpts(m).ReadOnlyNonRecursive = true
+			ensure(&m.BindOptions).ReadOnlyNonRecursive = true
 		case "readonly":
-			bindOpts(m).ReadOnlyForceRecursive = true
+			ensure(&m.BindOptions).ReadOnlyForceRecursive = true
 		default:
 			return fmt.Errorf(`invalid value for %s: %s (must be "enabled", "disabled", "writable", or "readonly")`, key, val)
 		}
 	case "bind-create-src":
-		bindOpts(m).CreateMountpoint, err = mountBool(key, val, hasValue)
+		ensure(&m.BindOptions).CreateMountpoint, err = mountBool(key, val, hasValue)
 	case "volume-subpath":
-		volumeOpts(m).Subpath = val
+		ensure(&m.VolumeOptions).Subpath = val
 	case "volume-nocopy":
-		volumeOpts(m).NoCopy, err = mountBool(key, val, hasValue)
+		ensure(&m.VolumeOptions).NoCopy, err = mountBool(key, val, hasValue)
 	case "volume-label":
-		o := volumeOpts(m)
+		o := ensure(&m.VolumeOptions)
 		o.Labels = addKV(o.Labels, val)
 	case "volume-driver":
-		volumeDriver(m).Name = val
+		ensure(&ensure(&m.VolumeOptions).DriverConfig).Name = val
 	case "volume-opt":
-		d := volumeDriver(m)
+		d := ensure(&ensure(&m.VolumeOptions).DriverConfig)
 		d.Options = addKV(d.Options, val)
 	case "image-subpath":
-		if m.ImageOptions == nil {
-			m.ImageOptions = &mount.ImageOptions{}
-		}
-		m.ImageOptions.Subpath = val
+		ensure(&m.ImageOptions).Subpath = val
 	case "tmpfs-size":
 		n, perr := units.RAMInBytes(val)
 		if perr != nil {
 			return fmt.Errorf("invalid value for %s: %s", key, val)
 		}
-		tmpfsOpts(m).SizeBytes = n
+		ensure(&m.TmpfsOptions).SizeBytes = n
 	case "tmpfs-mode":
 		n, perr := strconv.ParseUint(val, 8, 32)
 		if perr != nil {
 			return fmt.Errorf("invalid value for %s: %s", key, val)
 		}
-		tmpfsOpts(m).Mode = os.FileMode(n)
+		ensure(&m.TmpfsOptions).Mode = os.FileMode(n)
 	default:
 		return fmt.Errorf("unknown option '%s' in '%s'", key, key+"="+val)
 	}
@@ -175,31 +172,11 @@ func addKV(m map[string]string, kv string) map[string]string {
 	return m
 }
 
-func bindOpts(m *mount.Mount) *mount.BindOptions {
-	if m.BindOptions == nil {
-		m.BindOptions = &mount.BindOptions{}
+// ensure returns *p, allocating it first when nil: the option structs of
+// a mount exist only once one of their fields is set.
+func ensure[T any](p **T) *T {
+	if *p == nil {
+		*p = new(T)
 	}
-	return m.BindOptions
-}
-
-func volumeOpts(m *mount.Mount) *mount.VolumeOptions {
-	if m.VolumeOptions == nil {
-		m.VolumeOptions = &mount.VolumeOptions{}
-	}
-	return m.VolumeOptions
-}
-
-func volumeDriver(m *mount.Mount) *mount.Driver {
-	o := volumeOpts(m)
-	if o.DriverConfig == nil {
-		o.DriverConfig = &mount.Driver{}
-	}
-	return o.DriverConfig
-}
-
-func tmpfsOpts(m *mount.Mount) *mount.TmpfsOptions {
-	if m.TmpfsOptions == nil {
-		m.TmpfsOptions = &mount.TmpfsOptions{}
-	}
-	return m.TmpfsOptions
+	return *p
 }

@@ -100,7 +100,7 @@ func (o *containerOptions) toConfig(image string, args []string, lookup func(str
 	if o.Init {
 		host.Init = &o.Init
 	}
-	if err := o.namespaces(host); err != nil {
+	if err := checkNamespaces(host); err != nil {
 		return nil, err
 	}
 	if host.ShmSize, err = ramFlag("--shm-size", o.ShmSize); err != nil {
@@ -277,25 +277,31 @@ func (o *containerOptions) resources() (container.Resources, error) {
 	}
 	r.MemorySwappiness = &o.MemorySwappiness
 	r.OomKillDisable = &o.OomKillDisable
+	if err := parseLimits(&r, o.Memory, o.MemoryReservation, o.MemorySwap, o.CPUs); err != nil {
+		return r, err
+	}
 	var err error
-	if r.Memory, err = ramFlag("-m, --memory", o.Memory); err != nil {
-		return r, err
+	r.Ulimits, err = parseUlimits(o.Ulimit)
+	return r, err
+}
+
+// parseLimits reads the memory and CPU limits that run, create and update
+// share ("" leaves a limit 0; --memory-swap takes -1 for unlimited).
+func parseLimits(r *container.Resources, memory, reservation, swap, cpus string) error {
+	var err error
+	if r.Memory, err = ramFlag("-m, --memory", memory); err != nil {
+		return err
 	}
-	if r.MemoryReservation, err = ramFlag("--memory-reservation", o.MemoryReservation); err != nil {
-		return r, err
+	if r.MemoryReservation, err = ramFlag("--memory-reservation", reservation); err != nil {
+		return err
 	}
-	if o.MemorySwap == "-1" {
+	if swap == "-1" {
 		r.MemorySwap = -1
-	} else if r.MemorySwap, err = ramFlag("--memory-swap", o.MemorySwap); err != nil {
-		return r, err
+	} else if r.MemorySwap, err = ramFlag("--memory-swap", swap); err != nil {
+		return err
 	}
-	if r.NanoCPUs, err = cpusFlag("--cpus", o.CPUs); err != nil {
-		return r, err
-	}
-	if r.Ulimits, err = parseUlimits(o.Ulimit); err != nil {
-		return r, err
-	}
-	return r, nil
+	r.NanoCPUs, err = cpusFlag("--cpus", cpus)
+	return err
 }
 
 // ramFlag parses a size flag ("512m", "1g"); "" is 0.
@@ -361,8 +367,8 @@ func parseUlimits(values []string) ([]*container.Ulimit, error) {
 	return out, nil
 }
 
-// namespaces checks the namespace modes as docker does before sending.
-func (o *containerOptions) namespaces(h *container.HostConfig) error {
+// checkNamespaces checks the namespace modes as docker does before sending.
+func checkNamespaces(h *container.HostConfig) error {
 	switch {
 	case !h.PidMode.Valid():
 		return errors.New("--pid: invalid PID mode")

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -99,22 +100,28 @@ func (c *statsCmd) Run(a *app) error {
 }
 
 // streamStats follows every container's stats stream and redraws the
-// table, clearing a terminal first, until all streams have ended.
+// table, clearing a terminal first, until all streams have ended. A
+// container whose stream cannot be opened (no such container) fails the
+// command once every stream has opened or failed, as docker does.
 func (a *app) streamStats(cl *client.Client, names []string, entries []*statsEntry, f string, trunc bool) error {
+	ctx, cancel := context.WithCancel(a.ctx) // ends the streams on return
+	defer cancel()
 	var mu sync.Mutex
 	done := make(chan struct{})
-	var wg sync.WaitGroup
+	var wg, opened sync.WaitGroup
+	openErrs := make([]error, len(names))
 	for i, n := range names {
 		wg.Add(1)
+		opened.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := cl.ContainerStats(a.ctx, n, client.ContainerStatsOptions{Stream: true})
+			res, err := cl.ContainerStats(ctx, n, client.ContainerStatsOptions{Stream: true})
 			if err != nil {
-				mu.Lock()
-				entries[i].invalid = true
-				mu.Unlock()
+				openErrs[i] = errors.New(a.describe(err))
+				opened.Done()
 				return
 			}
+			opened.Done()
 			defer res.Body.Close()
 			dec := json.NewDecoder(res.Body)
 			for {
@@ -130,6 +137,10 @@ func (a *app) streamStats(cl *client.Client, names []string, entries []*statsEnt
 		}()
 	}
 	go func() { wg.Wait(); close(done) }()
+	opened.Wait()
+	if err := errors.Join(openErrs...); err != nil {
+		return err
+	}
 	tty := isTerminal(a.Stdout)
 	draw := func() error {
 		var buf bytes.Buffer

@@ -43,19 +43,7 @@ func (c *updateCmd) Run(a *app) error {
 	if !set {
 		return errors.New("you must provide one or more flags when using this command")
 	}
-	var err error
-	if res.NanoCPUs, err = cpusFlag("--cpus", c.CPUs); err != nil {
-		return flagUsageError(err, "update")
-	}
-	if res.Memory, err = ramFlag("-m, --memory", c.Memory); err != nil {
-		return flagUsageError(err, "update")
-	}
-	if res.MemoryReservation, err = ramFlag("--memory-reservation", c.MemoryReservation); err != nil {
-		return flagUsageError(err, "update")
-	}
-	if c.MemorySwap == "-1" {
-		res.MemorySwap = -1
-	} else if res.MemorySwap, err = ramFlag("--memory-swap", c.MemorySwap); err != nil {
+	if err := parseLimits(&res, c.Memory, c.MemoryReservation, c.MemorySwap, c.CPUs); err != nil {
 		return flagUsageError(err, "update")
 	}
 	if c.PidsLimit != 0 {
