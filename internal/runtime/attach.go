@@ -73,15 +73,13 @@ func demux(br *bufio.Reader, outW, errW *io.PipeWriter) {
 			break
 		}
 		buf = data[:0]
-		w := outW
-		switch stream {
-		case shimapi.StreamEnd:
+		if stream == shimapi.StreamEnd {
 			end = nil
-		case shimapi.StreamStderr:
-			w = errW
-		}
-		if end == nil {
 			break
+		}
+		w := outW
+		if stream == shimapi.StreamStderr {
+			w = errW
 		}
 		if w != nil {
 			// A reader that was closed just stops getting data; the

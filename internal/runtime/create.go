@@ -156,21 +156,23 @@ func (r *Runtime) spawnShim(ctx context.Context, self *os.File, cfg []byte, sock
 	if err != nil {
 		return 0, fmt.Errorf("starting shim: %w", err)
 	}
-	// The engine reaps its shims; after an engine restart the supervisor
-	// (a subreaper) does.
-	exited := make(chan struct{})
-	go func() {
-		cmd.Wait()
-		close(exited)
-	}()
 	stop := context.AfterFunc(ctx, func() { cmd.Process.Kill() })
 	var ready shimapi.Ready
 	err = shimapi.ReadLine(bufio.NewReader(readyR), &ready)
 	stop()
 	if err == nil && ready.Error == "" {
-		return cmd.Process.Pid, nil
+		pid := cmd.Process.Pid
+		// The engine reaps its shims; after an engine restart the
+		// supervisor (a subreaper) does.
+		reapLater(cmd.Process)
+		return pid, nil
 	}
 	// Failed: let the shim finish before the caller removes the bundle.
+	exited := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(exited)
+	}()
 	select {
 	case <-exited:
 	case <-time.After(5 * time.Second):

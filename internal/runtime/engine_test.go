@@ -124,3 +124,90 @@ func TestLargeOutput(t *testing.T) {
 		t.Fatalf("log has %d bytes of stdout, want %d", len(logs["stdout"]), len(want))
 	}
 }
+
+// A running shim costs the engine no OS thread: nothing blocks in wait4
+// for it while it runs (100 containers once held 100 engine threads).
+func TestShimsHoldNoThreads(t *testing.T) {
+	rt, _ := newRuntime(t)
+	const n = 20
+	var tasks []*runtime.Task
+	start := func() {
+		// Socket names keep 16 characters of the id: make those differ.
+		id := fmt.Sprintf("threads%02d", len(tasks))
+		tasks = append(tasks, create(t, rt, runtime.Bundle{ID: id, Spec: spec("sleep", "30")}))
+	}
+	for range n {
+		start()
+	}
+	// Let any thread a spawn needed go idle before counting.
+	time.Sleep(100 * time.Millisecond)
+	before := threads(t)
+	for range n {
+		start()
+	}
+	time.Sleep(100 * time.Millisecond)
+	if after := threads(t); after-before >= n/2 {
+		t.Fatalf("%d more shims took the engine from %d to %d threads", n, before, after)
+	}
+	for _, task := range tasks {
+		if err := task.Kill(syscall.SIGKILL, false); err != nil {
+			t.Fatal(err)
+		}
+		if ex := wait(t, task); ex.Code != 137 {
+			t.Fatalf("exit %+v", ex)
+		}
+		if err := task.Delete(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Yet the shims that left were reaped.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		z := zombieChildren()
+		if len(z) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("shims left as zombies: %v", z)
+		}
+	}
+}
+
+// zombieChildren lists this process's children that exited unreaped.
+func zombieChildren() []int {
+	ents, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(f) > 1 && f[0] == "Z" && f[1] == strconv.Itoa(os.Getpid()) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+func threads(t *testing.T) int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "Threads:"); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatal("no Threads in /proc/self/status")
+	return 0
+}

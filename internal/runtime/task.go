@@ -53,8 +53,13 @@ func (r *Runtime) Remove(id string) error {
 	if err := checkID(id); err != nil {
 		return err
 	}
-	os.Remove(socketPath(r.opts.RunDir, id))
-	return os.RemoveAll(bundleDir(r.opts.RunDir, id))
+	return removeState(r.opts.RunDir, id)
+}
+
+// removeState removes a task's socket and bundle.
+func removeState(runDir, id string) error {
+	os.Remove(socketPath(runDir, id))
+	return os.RemoveAll(bundleDir(runDir, id))
 }
 
 func (r *Runtime) dialTask(ctx context.Context, id string) (*Task, error) {
@@ -175,8 +180,7 @@ func (t *Task) Delete(ctx context.Context) error {
 	resp, err := t.call(ctx, shimapi.Request{Op: shimapi.OpDelete})
 	if errdefs.IsNotFound(err) {
 		// The shim is gone already; clear what it left.
-		os.Remove(socketPath(t.runDir, t.id))
-		err = os.RemoveAll(bundleDir(t.runDir, t.id))
+		err = removeState(t.runDir, t.id)
 	} else if err == nil {
 		err = resp.Err()
 	}

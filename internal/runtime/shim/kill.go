@@ -9,6 +9,8 @@ import (
 
 	"github.com/containerd/errdefs"
 	"golang.org/x/sys/unix"
+
+	"github.com/skiff-engine/skiff/internal/procinfo"
 )
 
 // kill signals the container's PID 1, or with all every process of it.
@@ -24,7 +26,7 @@ func (s *shim) kill(sig syscall.Signal, all bool) error {
 		// children are reparented and no longer found below it.
 		// (Killing PID 1 of a pid namespace with SIGKILL kills it all.)
 		if s.newPidNS {
-			others = sameNamespace(s.pid)
+			others, _ = procinfo.ContainerPIDs(s.pid) // none if PID 1 is gone
 		} else {
 			others = descendants(s.pid, readParents())
 		}
@@ -54,22 +56,6 @@ func procPids() []int {
 		}
 	}
 	return pids
-}
-
-// sameNamespace lists the processes in pid's pid namespace.
-func sameNamespace(pid int) []int {
-	var want unix.Stat_t
-	if unix.Stat("/proc/"+strconv.Itoa(pid)+"/ns/pid", &want) != nil {
-		return nil
-	}
-	var out []int
-	for _, p := range procPids() {
-		var st unix.Stat_t
-		if unix.Stat("/proc/"+strconv.Itoa(p)+"/ns/pid", &st) == nil && st.Dev == want.Dev && st.Ino == want.Ino {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // readParents maps each process in /proc to its parent.

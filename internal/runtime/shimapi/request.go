@@ -2,7 +2,6 @@ package shimapi
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,8 +76,7 @@ func ReadLine(r *bufio.Reader, v any) error {
 		}
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(line))
-	if err := dec.Decode(v); err != nil {
+	if err := json.Unmarshal(line, v); err != nil {
 		return fmt.Errorf("shim protocol: %w", err)
 	}
 	return nil
