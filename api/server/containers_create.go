@@ -52,6 +52,7 @@ func (c *containerRoutes) create(w http.ResponseWriter, r *http.Request) error {
 // normalizeCreate fills what a request may leave out and applies dockerd's
 // per-API-version compatibility rules, so the backend sees one shape
 // whatever the client's version. It returns warnings for the response.
+// req.Config must be set.
 func normalizeCreate(req *container.CreateRequest, v string) ([]string, error) {
 	if req.HostConfig == nil {
 		req.HostConfig = &container.HostConfig{}
@@ -112,6 +113,9 @@ func normalizeCreate(req *container.CreateRequest, v string) ([]string, error) {
 		hc.Annotations = nil
 	}
 	if httputils.VersionLessThan(v, "1.44") {
+		if hcheck := req.Config.Healthcheck; hcheck != nil {
+			hcheck.StartInterval = 0 // added in 1.44
+		}
 		for _, m := range hc.Mounts {
 			if m.Type == mount.TypeBind && m.BindOptions != nil && m.BindOptions.ReadOnlyForceRecursive {
 				return nil, httputils.InvalidParameter(errors.New("BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer"))
@@ -168,20 +172,17 @@ func checkMountOptions(m mount.Mount) error {
 	return nil
 }
 
-// backfillPortBindings keeps the pre-1.53 meaning of a published port with
-// an empty binding list ("any address, any port"); API 1.52 also warns
-// that newer versions drop such entries, and newer versions do.
+// backfillPortBindings keeps the old meaning of a published port with an
+// empty binding list ("any address, any port") and, from API 1.52, warns
+// that a future version drops such entries, as dockerd does (it withdrew
+// dropping them in 1.53: moby/moby#51727).
 func backfillPortBindings(hc *container.HostConfig, v string) string {
 	var empty []string
 	for port, bindings := range hc.PortBindings {
 		if len(bindings) > 0 {
 			continue
 		}
-		if httputils.VersionGreaterThan(v, "1.52") {
-			delete(hc.PortBindings, port)
-			continue
-		}
-		if httputils.CompareVersions(v, "1.52") == 0 {
+		if !httputils.VersionLessThan(v, "1.52") {
 			empty = append(empty, port.String())
 		}
 		hc.PortBindings[port] = []network.PortBinding{{}}
@@ -190,5 +191,5 @@ func backfillPortBindings(hc *container.HostConfig, v string) string {
 		return ""
 	}
 	sort.Strings(empty)
-	return fmt.Sprintf("Following container port(s) have an empty list of port-bindings: %s. Starting with API 1.53, such bindings will be discarded.", strings.Join(empty, ", "))
+	return fmt.Sprintf("Following container port(s) have an empty list of port-bindings: %s. Such bindings will be discarded in a future version.", strings.Join(empty, ", "))
 }

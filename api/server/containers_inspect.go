@@ -145,22 +145,13 @@ func (c *containerRoutes) stats(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, cancel := streamContext(r)
 	defer cancel()
-	rc := http.NewResponseController(w)
-	var enc *json.Encoder
+	var out *httputils.JSONStreamWriter
 	emit := func(s *container.StatsResponse) error {
-		if enc == nil {
+		if out == nil {
 			// The first sample proves the container exists: start the answer.
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusOK)
-			enc = json.NewEncoder(w)
+			out = httputils.NewJSONStreamWriter(w, httputils.MediaTypeJSON)
 		}
-		if err := enc.Encode(s); err != nil {
-			return err
-		}
-		if opts.Stream {
-			return rc.Flush()
-		}
-		return nil
+		return out.Encode(s)
 	}
 	return c.b.Stats(ctx, r.PathValue("id"), opts, emit)
 }

@@ -66,6 +66,9 @@ func (c *containerRoutes) logs(w http.ResponseWriter, r *http.Request) error {
 
 	out := newLogWriter(w, !tty, flush)
 	for msg := range msgs {
+		if ctx.Err() != nil {
+			continue // nobody to write to: drain until the backend closes msgs
+		}
 		if err := out.write(msg, opts); err != nil {
 			cancel() // the client is gone; the backend closes msgs on ctx
 		}

@@ -337,6 +337,28 @@ func TestContainerAttachPlain200TTY(t *testing.T) {
 	waitIdle(t, s)
 }
 
+// TestContainerAttachPlain200Multiplexed checks that without an upgrade
+// dockerd's label is raw-stream even when the output is multiplexed.
+func TestContainerAttachPlain200Multiplexed(t *testing.T) {
+	s, f := newContainerServer(t)
+	echoAttach(t, f, false)
+	sock := serveUnix(t, s)
+	c, br, resp := rawAttach(t, sock, "/v1.52/containers/c1/attach?stream=1&stdin=1&stdout=1&stderr=1", false, "")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/vnd.docker.raw-stream" {
+		t.Fatalf("%s %v", resp.Status, resp.Header)
+	}
+	io.WriteString(c, "abc")
+	c.CloseWrite()
+	var out, errOut bytes.Buffer
+	if _, err := stdcopy.StdCopy(&out, &errOut, br); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "got abc" || errOut.String() != "to stderr" {
+		t.Fatalf("stdout %q stderr %q", out.String(), errOut.String())
+	}
+	waitIdle(t, s)
+}
+
 // TestContainerAttachHangup checks that a client closing the connection
 // ends an attach with no stdin and no output, and that the connection
 // then stops counting as open.

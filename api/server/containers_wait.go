@@ -10,8 +10,10 @@ import (
 	"github.com/skiff-engine/skiff/api/httputils"
 )
 
-// waitBody is the wait response as dockerd writes it: Error is always
-// present, null when the wait itself did not fail.
+// waitBody is the wait response with Error always present, null when the
+// wait itself did not fail, as dockerd wrote it before Docker 29 (whose
+// container.WaitResponse omits a nil Error): decoders read both alike, and
+// scripts that index "Error" keep working.
 type waitBody struct {
 	StatusCode int64                    `json:"StatusCode"`
 	Error      *container.WaitExitError `json:"Error"`

@@ -49,7 +49,7 @@ func (s *Server) registerDiskUsageRoute() {
 				usage.Reclaimable += im.Size
 			}
 		}
-		if boolValue(r.URL.Query().Get("verbose")) {
+		if formBool(r.URL.Query(), "verbose") {
 			usage.Items = imgs
 		}
 		return httputils.WriteJSON(w, http.StatusOK, system.DiskUsage{ImageUsage: usage})

@@ -6,14 +6,17 @@ import (
 	"io"
 	"net"
 	"net/http"
+
+	"github.com/moby/moby/api/types"
 )
 
 // hijackStream takes over r's connection for a raw bidirectional stream
-// (attach): it answers "101 UPGRADED" when the client asked to upgrade to
-// tcp, as the docker CLI and moby client do, else "200 OK" as very old
-// clients expect, and returns the connection with a reader that first
-// yields the bytes the HTTP server had already buffered (stdin the client
-// sent right after its request).
+// (attach): it answers "101 UPGRADED" with contentType when the client
+// asked to upgrade to tcp, as the docker CLI and moby client do, else
+// "200 OK" labelled raw-stream whatever the framing, as dockerd does. It
+// returns the connection with a reader that first yields the bytes the
+// HTTP server had already buffered (stdin the client sent right after its
+// request).
 func hijackStream(w http.ResponseWriter, r *http.Request, contentType string) (net.Conn, io.Reader, error) {
 	conn, rw, err := http.NewResponseController(w).Hijack()
 	if err != nil {
@@ -28,7 +31,7 @@ func hijackStream(w http.ResponseWriter, r *http.Request, contentType string) (n
 	if r.Header.Get("Upgrade") != "" {
 		head = "HTTP/1.1 101 UPGRADED\r\nContent-Type: " + contentType + "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
 	} else {
-		head = "HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\n\r\n"
+		head = "HTTP/1.1 200 OK\r\nContent-Type: " + types.MediaTypeRawStream + "\r\n\r\n"
 	}
 	if _, err := io.WriteString(conn, head); err != nil {
 		_ = conn.Close()

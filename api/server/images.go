@@ -75,7 +75,7 @@ func (s *Server) registerImageRoutes() {
 	})
 	s.Handle("DELETE /images/{name...}", func(w http.ResponseWriter, r *http.Request) error {
 		q := r.URL.Query()
-		resp, err := b.Remove(r.Context(), r.PathValue("name"), images.RemoveOptions{Force: boolValue(q.Get("force")), NoPrune: boolValue(q.Get("noprune"))})
+		resp, err := b.Remove(r.Context(), r.PathValue("name"), images.RemoveOptions{Force: formBool(q, "force"), NoPrune: formBool(q, "noprune")})
 		if err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func (s *Server) registerImageRoutes() {
 	})
 	s.Handle("POST /images/load", func(w http.ResponseWriter, r *http.Request) error {
 		out := newProgressStream(w, r)
-		if err := b.Load(r.Context(), r.Body, boolValue(r.URL.Query().Get("quiet")), out.send); err != nil {
+		if err := b.Load(r.Context(), r.Body, formBool(r.URL.Query(), "quiet"), out.send); err != nil {
 			return out.fail(err)
 		}
 		return nil
@@ -269,12 +269,6 @@ func parsePlatform(s string) (*ocispec.Platform, error) {
 		p.Variant = parts[2]
 	}
 	return p, nil
-}
-
-// boolValue reads Docker's boolean query values: "1", "true", "True".
-func boolValue(v string) bool {
-	b, _ := strconv.ParseBool(v)
-	return b
 }
 
 // lazyTar sets the tar content type with the first byte, so a save that
