@@ -60,10 +60,18 @@ func readIDMap(path string) ([]idRange, error) {
 	return parseIDMap(f)
 }
 
-// gidMapped reports whether gid is mapped in init's user namespace.
-func gidMapped(gid uint32) bool {
+// gidsMapped reports whether every gid is mapped in init's user namespace.
+func gidsMapped(gids ...int) bool {
 	m, err := readIDMap("/proc/self/gid_map")
-	return err == nil && mapped(m, uint64(gid))
+	if err != nil {
+		return false
+	}
+	for _, g := range gids {
+		if !mapped(m, uint64(g)) {
+			return false
+		}
+	}
+	return true
 }
 
 // inUserNS reports whether init runs in a user namespace other than the

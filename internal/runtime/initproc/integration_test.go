@@ -3,6 +3,7 @@ package initproc
 import (
 	"bufio"
 	"bytes"
+	"debug/elf"
 	"encoding/json"
 	"errors"
 	"io"
@@ -396,6 +397,46 @@ func TestInitRootfulUser(t *testing.T) {
 	}
 	if st := fi.Sys().(*syscall.Stat_t); st.Uid != 1000 || st.Gid != 1000 {
 		t.Errorf("cwd owned by %d:%d, want 1000:1000", st.Uid, st.Gid)
+	}
+}
+
+// TestInitPdeathsig checks that the user's process keeps the shim's
+// parent-death signal, which the kernel clears on the user switch.
+func TestInitPdeathsig(t *testing.T) {
+	needRoot(t)
+	self, err := elf.Open("/proc/self/exe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer self.Close()
+	for _, p := range self.Progs {
+		if p.Type == elf.PT_INTERP {
+			t.Fatal("the test binary must be static to run in the busybox rootfs: test with CGO_ENABLED=0")
+		}
+	}
+	for _, tini := range []bool{false, true} {
+		t.Run(map[bool]string{false: "exec", true: "--init"}[tini], func(t *testing.T) {
+			bundle := newBundle(t)
+			b, err := os.ReadFile("/proc/self/exe")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(bundle, "rootfs/bin/pdeathsig"), b, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			spec := dockerSpec(bundle, "/bin/pdeathsig")
+			spec.Process.Env = append(spec.Process.Env, envPrintPdeathsig+"=1")
+			spec.Process.User = specs.User{UID: 1000, GID: 1000}
+			sb := sandbox{}
+			if tini {
+				sb.extraEnv = []string{envTini + "=1"}
+			}
+			r := runInit(t, bundle, spec, sb)
+			if !r.ready || r.code != 0 || len(r.errs) != 0 {
+				t.Fatalf("ready %v errs %+v code %d stdout %s stderr %s", r.ready, r.errs, r.code, r.stdout, r.stderr)
+			}
+			check(t, values(r.stdout), map[string]string{"pdeathsig": "9"})
+		})
 	}
 }
 

@@ -47,15 +47,14 @@ func findExecutable(file string) error {
 	if fi.IsDir() {
 		return errIsDir
 	}
-	err = unix.Faccessat(unix.AT_FDCWD, file, unix.X_OK, unix.AT_EACCESS)
-	if err == nil || (!errors.Is(err, unix.ENOSYS) && !errors.Is(err, unix.EPERM)) {
-		if err != nil {
-			return os.ErrPermission
+	switch err := unix.Faccessat(unix.AT_FDCWD, file, unix.X_OK, unix.AT_EACCESS); {
+	case err == nil:
+		return nil
+	case errors.Is(err, unix.ENOSYS), errors.Is(err, unix.EPERM):
+		// faccessat cannot answer: go by the mode bits.
+		if fi.Mode()&0o111 != 0 {
+			return nil
 		}
-		return nil
-	}
-	if fi.Mode()&0o111 != 0 {
-		return nil
 	}
 	return os.ErrPermission
 }

@@ -74,7 +74,7 @@ func Main() int {
 	if err := sync.awaitStart(); err != nil {
 		return sync.fail(setupError(err))
 	}
-	return sync.fail(runProcess(spec, filter))
+	return sync.fail(runProcess(spec, filter, sync))
 }
 
 // runChild is the user's process under --init: the credential part and
@@ -91,7 +91,7 @@ func runChild(sync *syncConn) int {
 	if err != nil {
 		return sync.fail(err)
 	}
-	return sync.fail(runProcess(&spec, filter))
+	return sync.fail(runProcess(&spec, filter, sync))
 }
 
 func loadSpec(bundle string) (*specs.Spec, error) {

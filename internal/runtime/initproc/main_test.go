@@ -1,6 +1,7 @@
 package initproc
 
 import (
+	"fmt"
 	"os"
 	"testing"
 	"unsafe"
@@ -11,11 +12,28 @@ import (
 
 // The integration tests run this test binary as the container's init.
 func TestMain(m *testing.M) {
+	if os.Getenv(envPrintPdeathsig) == "1" {
+		os.Exit(printPdeathsig())
+	}
 	if os.Getenv(envRole) == Role {
-		SetSeccomp(Seccomp{Compile: testSeccompCompile, Install: testSeccompInstall})
+		seccompImpl = seccompFuncs{compile: testSeccompCompile, install: testSeccompInstall}
 		os.Exit(Main())
 	}
 	os.Exit(m.Run())
+}
+
+// envPrintPdeathsig makes the test binary, run as the container's process,
+// print its parent-death signal.
+const envPrintPdeathsig = "SKIFF_TEST_PRINT_PDEATHSIG"
+
+func printPdeathsig() int {
+	var sig int32
+	if err := unix.Prctl(unix.PR_GET_PDEATHSIG, uintptr(unsafe.Pointer(&sig)), 0, 0, 0); err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	fmt.Printf("pdeathsig=%d\n", sig)
+	return 0
 }
 
 // testSeccompCompile stands for package seccomp: any profile becomes a
@@ -35,7 +53,7 @@ func testSeccompCompile(*specs.LinuxSeccomp) ([]unix.SockFilter, error) {
 	}, nil
 }
 
-func testSeccompInstall(filter []unix.SockFilter) error {
+func testSeccompInstall(filter []unix.SockFilter, _ uint) error {
 	prog := unix.SockFprog{Len: uint16(len(filter)), Filter: &filter[0]}
 	return unix.Prctl(unix.PR_SET_SECCOMP, unix.SECCOMP_MODE_FILTER, uintptr(unsafe.Pointer(&prog)), 0, 0)
 }

@@ -58,7 +58,7 @@ func (m *mounter) mount(mnt specs.Mount) error {
 		data := opts.data
 		// gid=5 (tty) is refused unless that gid exists in the namespace.
 		if g, ok := dataValue(data, "gid"); ok {
-			if n, perr := strconv.ParseUint(g, 10, 32); perr != nil || !gidMapped(uint32(n)) {
+			if n, perr := strconv.ParseUint(g, 10, 32); perr != nil || !gidsMapped(int(n)) {
 				data = dataWithout(data, "gid")
 			}
 		}

@@ -11,10 +11,15 @@ import (
 
 // runProcess turns this thread into the user's process, after start, in
 // runc's order: no_new_privs, seccomp if it needs privilege, bounding set,
-// user switch, capabilities, chdir, command lookup, late seccomp, execve.
+// user switch, capabilities, parent-death signal again, chdir, command
+// lookup, late seccomp, execve.
 // It only returns on failure; command errors carry Docker's exit codes.
-func runProcess(spec *specs.Spec, filter []unix.SockFilter) error {
+func runProcess(spec *specs.Spec, filter *seccompFilter, sync *syncConn) error {
 	sp := spec.Process
+	parent, err := currentParentDeath()
+	if err != nil {
+		return setupError(err)
+	}
 	if sp.NoNewPrivileges {
 		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 			return setupError(os.NewSyscallError("prctl(PR_SET_NO_NEW_PRIVS)", err))
@@ -28,6 +33,9 @@ func runProcess(spec *specs.Spec, filter []unix.SockFilter) error {
 		filter = nil
 	}
 	if err := credentials(sp); err != nil {
+		return setupError(err)
+	}
+	if err := parent.rearm(sync); err != nil {
 		return setupError(err)
 	}
 	if err := os.Chdir(sp.Cwd); err != nil {
@@ -82,7 +90,7 @@ func credentials(sp *specs.Process) error {
 }
 
 // processSeccomp compiles the spec's seccomp profile (nil without one).
-func processSeccomp(spec *specs.Spec) ([]unix.SockFilter, error) {
+func processSeccomp(spec *specs.Spec) (*seccompFilter, error) {
 	if spec.Linux == nil {
 		return nil, nil
 	}

@@ -62,6 +62,14 @@ func (c *syncConn) awaitStart() error {
 	}
 }
 
+// peerClosed reports whether the shim's end of the socket is closed: the
+// shim died (it keeps its end open until init has exec'd or failed).
+func (c *syncConn) peerClosed() bool {
+	fds := []unix.PollFd{{Fd: int32(c.fd)}}
+	n, err := unix.Poll(fds, 0)
+	return err == nil && n == 1 && fds[0].Revents&unix.POLLHUP != 0
+}
+
 // fail reports err to the shim (and to stderr when the shim cannot be
 // told) and returns the exit code init must exit with.
 func (c *syncConn) fail(err error) int {

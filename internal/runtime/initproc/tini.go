@@ -33,9 +33,12 @@ func runTini(sync *syncConn, spec *specs.Spec) int {
 	// Before the fork, so that no SIGCHLD or signal for the child is lost.
 	sigs := make(chan os.Signal, 128)
 	signal.Notify(sigs)
+	// Pdeathsig: without a PID namespace of its own (--pid=host), the
+	// child would otherwise outlive an init killed with the shim.
 	pid, err := syscall.ForkExec("/proc/self/exe", []string{"skiff-init"}, &syscall.ProcAttr{
 		Env:   []string{envRole + "=" + Role, envChild + "=1"},
 		Files: []uintptr{0, 1, 2, fdSync, uintptr(specFd)},
+		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
 	})
 	unix.Close(specFd)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/moby/sys/user"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -27,7 +28,7 @@ func switchUser(u specs.User) error {
 		// groups do not exist in the namespace. Docker rootless runs
 		// without supplementary groups then; anything else is an error.
 		refused := errors.Is(err, unix.EPERM) || errors.Is(err, unix.EINVAL)
-		if !refused || !(setgroupsDenied() || !allGidsMapped(gids)) {
+		if !refused || (!setgroupsDenied() && gidsMapped(gids...)) {
 			return fmt.Errorf("setgroups %v: %w", gids, err)
 		}
 	}
@@ -38,19 +39,6 @@ func switchUser(u specs.User) error {
 		return fmt.Errorf("setresuid %d: %w", u.UID, e)
 	}
 	return nil
-}
-
-func allGidsMapped(gids []int) bool {
-	m, err := readIDMap("/proc/self/gid_map")
-	if err != nil {
-		return false
-	}
-	for _, g := range gids {
-		if !mapped(m, uint64(g)) {
-			return false
-		}
-	}
-	return true
 }
 
 // keepCaps sets PR_SET_KEEPCAPS, which keeps the permitted set across the
@@ -103,18 +91,9 @@ func withHome(env []string, uid int) []string {
 // envValue returns the last value of key in env, as a shell would see it.
 func envValue(env []string, key string) (string, bool) {
 	for i := len(env) - 1; i >= 0; i-- {
-		if k, v, ok := cutEnv(env[i]); ok && k == key {
+		if k, v, ok := strings.Cut(env[i], "="); ok && k == key {
 			return v, true
 		}
 	}
 	return "", false
-}
-
-func cutEnv(kv string) (string, string, bool) {
-	for i := 0; i < len(kv); i++ {
-		if kv[i] == '=' {
-			return kv[:i], kv[i+1:], true
-		}
-	}
-	return "", "", false
 }

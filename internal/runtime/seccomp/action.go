@@ -8,16 +8,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// SECCOMP_RET_* values (linux/seccomp.h); KILL_THREAD is 0.
+// SECCOMP_RET_* values, shorter.
 const (
 	retKillProcess = unix.SECCOMP_RET_KILL_PROCESS
-	retKillThread  = 0
-	retTrap        = 0x00030000
-	retErrno       = 0x00050000
-	retTrace       = 0x7ff00000
-	retLog         = 0x7ffc0000
-	retAllow       = 0x7fff0000
-	retDataMask    = 0x0000ffff
+	retKillThread  = unix.SECCOMP_RET_KILL_THREAD
+	retTrap        = unix.SECCOMP_RET_TRAP
+	retErrno       = unix.SECCOMP_RET_ERRNO
+	retTrace       = unix.SECCOMP_RET_TRACE
+	retLog         = unix.SECCOMP_RET_LOG
+	retAllow       = unix.SECCOMP_RET_ALLOW
+	retDataMask    = unix.SECCOMP_RET_DATA
 )
 
 // retValue turns a profile action into the filter's return value. Like runc,

@@ -52,7 +52,7 @@ func compile(s *specs.LinuxSeccomp, goarch string) ([]unix.SockFilter, error) {
 			return nil, invalid(fmt.Sprintf("unknown seccomp architecture %q", a))
 		}
 	}
-	if err := checkFlags(s.Flags); err != nil {
+	if _, err := Flags(s); err != nil {
 		return nil, err
 	}
 	abis, err := abisFor(goarch, s.Architectures)

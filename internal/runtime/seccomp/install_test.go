@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -54,7 +55,7 @@ func installedChild() error {
 	if _, _, e := unix.RawSyscall(unix.SYS_KEYCTL, unix.KEYCTL_GET_KEYRING_ID, uintptr(0xfffffffd) /* KEY_SPEC_SESSION_KEYRING */, 0); e == unix.EPERM {
 		return errors.New("keyctl already denied before the filter")
 	}
-	if err := Install(filter); err != nil {
+	if err := Install(filter, 0); err != nil {
 		return err
 	}
 	if _, _, e := unix.RawSyscall(unix.SYS_KEYCTL, unix.KEYCTL_GET_KEYRING_ID, uintptr(0xfffffffd), 0); e != unix.EPERM {
@@ -78,8 +79,16 @@ func installedChild() error {
 		return fmt.Errorf("unshare under the filter: %v, want EPERM", err)
 	}
 	// A second filter stacks; without a filter the call fails cleanly.
-	if err := Install(nil); err == nil {
+	if err := Install(nil, 0); err == nil {
 		return errors.New("empty filter installed")
 	}
 	return nil
+}
+
+func TestFlags(t *testing.T) {
+	s := &specs.LinuxSeccomp{Flags: []specs.LinuxSeccompFlag{specs.LinuxSeccompFlagLog, specs.LinuxSeccompFlagSpecAllow, specs.LinuxSeccompFlagWaitKillableRecv}}
+	// WAIT_KILLABLE_RECV alone makes seccomp(2) fail with EINVAL.
+	if got, err := Flags(s); err != nil || got != unix.SECCOMP_FILTER_FLAG_LOG|unix.SECCOMP_FILTER_FLAG_SPEC_ALLOW {
+		t.Errorf("Flags = %#x, %v", got, err)
+	}
 }
