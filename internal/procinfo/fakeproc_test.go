@@ -22,7 +22,6 @@ func fakeProc(t *testing.T) string {
 		}
 	}
 	write("stat", "cpu  100 5 50 1000 10 1 2 7 0 0\ncpu0 50 2 25 500 5 0 1 3 0 0\ncpu1 50 3 25 500 5 1 1 4 0 0\nintr 1\nbtime 1700000000\n")
-	write("meminfo", "MemTotal:        2048000 kB\nMemFree:          100 kB\n")
 	write("uptime", "1000.00 1500.00\n")
 	write("nsA", "")
 	write("nsB", "")
@@ -57,8 +56,9 @@ func fakeProc(t *testing.T) string {
 		}
 	}
 	write("passwd", "root:x:0:0::/root:/bin/sh\nlongusername:x:1234:1234::/:/bin/sh\n")
-	old, oldPasswd := procRoot, passwdFile
+	old, oldPasswd, oldMem := procRoot, passwdFile, memTotal
 	procRoot, passwdFile = root, filepath.Join(root, "passwd")
-	t.Cleanup(func() { procRoot, passwdFile = old, oldPasswd })
+	memTotal = func() uint64 { return 2048000 * 1024 }
+	t.Cleanup(func() { procRoot, passwdFile, memTotal = old, oldPasswd, oldMem })
 	return root
 }

@@ -9,9 +9,11 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/moby/moby/api/types/container"
+	"github.com/skiff-engine/skiff/internal/hostinfo"
 )
 
 // nsPerTick turns /proc clock ticks into nanoseconds.
@@ -67,9 +69,7 @@ func Sample(initPid int, pids []int) (*container.StatsResponse, error) {
 		return nil, err
 	}
 	s.MemoryStats.Usage = rss
-	if s.MemoryStats.Limit, err = memTotal(); err != nil {
-		return nil, err
-	}
+	s.MemoryStats.Limit = memTotal()
 	if s.Networks, err = netDev(initPid); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
@@ -159,17 +159,9 @@ func systemCPU() (usage uint64, online uint32, err error) {
 	return usage, online, sc.Err()
 }
 
-func memTotal() (uint64, error) {
-	b, err := os.ReadFile(procRoot + "/meminfo")
-	if err != nil {
-		return 0, err
-	}
-	kb, ok := field(b, "MemTotal:")
-	if !ok {
-		return 0, fmt.Errorf("%s/meminfo: no MemTotal", procRoot)
-	}
-	return kb * 1024, nil
-}
+// memTotal is the host's MemTotal in bytes, read once (it does not
+// change); a var for tests.
+var memTotal = sync.OnceValue(func() uint64 { return uint64(max(hostinfo.MemTotal(), 0)) })
 
 // netDev reads the counters of pid's network namespace, lo left out.
 func netDev(pid int) (map[string]container.NetworkStats, error) {

@@ -79,22 +79,19 @@ type streamWriter struct {
 func (s *streamWriter) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			s.pending = append(s.pending, p...)
-			p = nil
-		} else {
-			s.pending = append(s.pending, p[:i+1]...)
-			p = p[i+1:]
+		// Take up to the next newline, but never past MaxLine in all: a
+		// longer line is logged in MaxLine pieces, newline or not.
+		take := len(p)
+		if i := bytes.IndexByte(p, '\n'); i >= 0 {
+			take = i + 1
+		}
+		take = min(take, MaxLine-len(s.pending))
+		s.pending = append(s.pending, p[:take]...)
+		p = p[take:]
+		if len(s.pending) == MaxLine || s.pending[len(s.pending)-1] == '\n' {
 			if err := s.flush(); err != nil {
 				return n - len(p), err
 			}
-		}
-		for len(s.pending) >= MaxLine {
-			if err := s.w.Log(s.stream, s.pending[:MaxLine], s.w.now()); err != nil {
-				return n - len(p), err
-			}
-			s.pending = append(s.pending[:0], s.pending[MaxLine:]...)
 		}
 	}
 	return n, nil

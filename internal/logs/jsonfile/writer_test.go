@@ -57,3 +57,31 @@ func TestStreamWriterLines(t *testing.T) {
 		}
 	}
 }
+
+// A long line written at once, newline included, is still cut at MaxLine.
+func TestStreamWriterLongLineOneWrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c-json.log")
+	w, err := Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := w.Stream("stdout")
+	out.Write([]byte(strings.Repeat("x", 2*MaxLine+5) + "\n"))
+	out.Close()
+	w.Close()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for _, l := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		var e Entry
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, len(e.Log))
+	}
+	if want := []int{MaxLine, MaxLine, 6}; len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Fatalf("entry lengths %v, want %v", got, want)
+	}
+}

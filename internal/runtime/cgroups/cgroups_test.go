@@ -11,19 +11,18 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// fakeTree points Root, procSelfCgroup and the /proc files at a temporary
-// directory for the test and returns it.
+// fakeTree points Root and procSelfCgroup at a temporary directory for
+// the test (restoring them and hostMemory after it) and returns it.
 func fakeTree(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	oldRoot, oldSelf, oldMem := Root, procSelfCgroup, procMeminfo
+	oldRoot, oldSelf, oldMem := Root, procSelfCgroup, hostMemory
 	Root = filepath.Join(dir, "cgroup")
 	procSelfCgroup = filepath.Join(dir, "self-cgroup")
-	procMeminfo = filepath.Join(dir, "meminfo")
 	setupMu.Lock()
 	setupDone = map[string]bool{}
 	setupMu.Unlock()
-	t.Cleanup(func() { Root, procSelfCgroup, procMeminfo = oldRoot, oldSelf, oldMem })
+	t.Cleanup(func() { Root, procSelfCgroup, hostMemory = oldRoot, oldSelf, oldMem })
 	if err := os.MkdirAll(Root, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -217,9 +216,9 @@ func TestCreateRefused(t *testing.T) {
 }
 
 func TestStats(t *testing.T) {
-	dir := fakeTree(t)
+	fakeTree(t)
 	cg := filepath.Join(Root, "c")
-	write(t, filepath.Join(dir, "meminfo"), "MemTotal:        2048 kB\nMemFree: 1 kB\n")
+	hostMemory = func() uint64 { return 2048 * 1024 }
 	write(t, filepath.Join(cg, "memory.current"), "1000\n")
 	write(t, filepath.Join(cg, "memory.max"), "max\n")
 	write(t, filepath.Join(cg, "memory.stat"), "anon 10\nfile 20\ninactive_file 5\n")

@@ -127,11 +127,11 @@ func AddProcess(path string, pid int) error {
 // Freeze freezes (pause) or thaws (unpause) the cgroup at path and waits
 // until the kernel reports the new state.
 func Freeze(path string, frozen bool) error {
-	want := "0"
+	want := uint64(0)
 	if frozen {
-		want = "1"
+		want = 1
 	}
-	if err := writeFile(path, "cgroup.freeze", want); err != nil {
+	if err := writeFile(path, "cgroup.freeze", strconv.FormatUint(want, 10)); err != nil {
 		return err
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -140,11 +140,11 @@ func Freeze(path string, frozen bool) error {
 		if err != nil {
 			return nil // no events file to confirm with (not a real cgroupfs)
 		}
-		if keyedValue(string(b), "frozen") == want {
+		if v, ok := parseFlatKeyed(string(b))["frozen"]; ok && v == want {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("cgroup %s: timed out waiting for frozen=%s", path, want)
+			return fmt.Errorf("cgroup %s: timed out waiting for frozen=%d", path, want)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -185,14 +185,4 @@ func writeFile(dir, name, value string) error {
 		return fmt.Errorf("cgroup: writing %q to %s: %w", value, filepath.Join(dir, name), err)
 	}
 	return nil
-}
-
-// keyedValue returns the value of key in a "key value" per line file.
-func keyedValue(content, key string) string {
-	for line := range strings.SplitSeq(content, "\n") {
-		if k, v, ok := strings.Cut(line, " "); ok && k == key {
-			return strings.TrimSpace(v)
-		}
-	}
-	return ""
 }

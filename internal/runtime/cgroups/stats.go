@@ -7,13 +7,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/moby/moby/api/types/container"
+	"github.com/skiff-engine/skiff/internal/hostinfo"
 )
-
-// procMeminfo is the host file Stats reads; a var so tests can use a
-// fixture.
-var procMeminfo = "/proc/meminfo"
 
 // Metrics are a container cgroup's counters in the Docker stats API shapes.
 // CPUStats.SystemUsage and OnlineCPUs are host values, which
@@ -151,24 +149,6 @@ func parseIOStat(content string) container.BlkioStats {
 	return container.BlkioStats{IoServiceBytesRecursive: entries}
 }
 
-// hostMemory is MemTotal in bytes, or 0 if unknown.
-func hostMemory() uint64 {
-	b, err := os.ReadFile(procMeminfo)
-	if err != nil {
-		return 0
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
-			f := strings.Fields(rest)
-			if len(f) == 0 {
-				return 0
-			}
-			kb, err := strconv.ParseUint(f[0], 10, 64)
-			if err != nil {
-				return 0
-			}
-			return kb * 1024
-		}
-	}
-	return 0
-}
+// hostMemory is the machine's memory in bytes (0 if unknown), read once
+// as dockerd reads its machineMemory; a var for tests.
+var hostMemory = sync.OnceValue(func() uint64 { return uint64(max(hostinfo.MemTotal(), 0)) })

@@ -70,15 +70,16 @@ func normalizeCaps(list []string) ([]string, error) {
 	return out, nil
 }
 
-// validateCaps checks CapAdd and CapDrop with Docker's message prefixes.
-func validateCaps(adds, drops []string) error {
-	if _, err := normalizeCaps(adds); err != nil {
-		return invalidf("invalid CapAdd: %s", err.Error())
+// validateCaps normalizes CapAdd and CapDrop, with Docker's message
+// prefixes on error.
+func validateCaps(adds, drops []string) (add, drop []string, err error) {
+	if add, err = normalizeCaps(adds); err != nil {
+		return nil, nil, invalidf("invalid CapAdd: %s", err.Error())
 	}
-	if _, err := normalizeCaps(drops); err != nil {
-		return invalidf("invalid CapDrop: %s", err.Error())
+	if drop, err = normalizeCaps(drops); err != nil {
+		return nil, nil, invalidf("invalid CapDrop: %s", err.Error())
 	}
-	return nil
+	return add, drop, nil
 }
 
 // capabilities computes the process's capability list from the defaults,
@@ -88,11 +89,10 @@ func capabilities(adds, drops []string, privileged bool) ([]string, error) {
 	if privileged {
 		return slices.Clone(availableCaps()), nil
 	}
-	if err := validateCaps(adds, drops); err != nil {
+	add, drop, err := validateCaps(adds, drops)
+	if err != nil {
 		return nil, err
 	}
-	add, _ := normalizeCaps(adds)
-	drop, _ := normalizeCaps(drops)
 	var out []string
 	switch {
 	case slices.Contains(add, allCaps):

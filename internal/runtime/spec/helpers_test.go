@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,18 @@ func mkfifo(path string) error { return unix.Mkfifo(path, 0o644) }
 
 func mknodChar(path string, major, minor uint32) error {
 	return unix.Mknod(path, unix.S_IFCHR|0o666, int(unix.Mkdev(major, minor)))
+}
+
+// mknodOrSkip makes a character device for a test, which needs
+// CAP_MKNOD in the initial user namespace: without it (EPERM) the test is
+// skipped, any other error fails it.
+func mknodOrSkip(t *testing.T, path string, major, minor uint32) {
+	t.Helper()
+	if err := mknodChar(path, major, minor); errors.Is(err, unix.EPERM) {
+		t.Skip("needs CAP_MKNOD to make device nodes:", err)
+	} else if err != nil {
+		t.Fatal(err)
+	}
 }
 
 const testID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

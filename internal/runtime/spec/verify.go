@@ -32,7 +32,7 @@ func Verify(hc *container.HostConfig, cfg *container.Config, info cgroups.Info, 
 	if err := container.ValidateRestartPolicy(hc.RestartPolicy); err != nil {
 		return nil, invalidf("%s", err.Error())
 	}
-	if err := validateCaps(hc.CapAdd, hc.CapDrop); err != nil {
+	if _, _, err := validateCaps(hc.CapAdd, hc.CapDrop); err != nil {
 		return nil, err
 	}
 	if !hc.Isolation.IsValid() {
