@@ -120,6 +120,7 @@ func Engine(args []string, build Build) int {
 		Labels:    s.cfg.Labels,
 		StateDir:  filepath.Join(s.runDir, "rootlesskit"),
 		Images:    imgs,
+		Cgroups:   cg,
 	})
 	srv := server.New(server.Options{
 		System:        systemBackend{sys, system.EventSource{Broker: broker}},

@@ -1,3 +1,6 @@
+// Package hostinfo reads facts about the host that `info` and `version`
+// report: kernel, OS, memory, optional helper programs. (What cgroups the
+// engine can use is internal/runtime/cgroups.Detect.)
 package hostinfo
 
 import (

@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/moby/moby/api/types/system"
 	"github.com/skiff-engine/skiff/api/version"
 	"github.com/skiff-engine/skiff/internal/hostinfo"
+	"github.com/skiff-engine/skiff/internal/runtime/cgroups"
 	"github.com/skiff-engine/skiff/rootless"
 )
 
@@ -27,6 +29,9 @@ type Options struct {
 	Labels             []string
 	StateDir           string // RootlessKit's, rootless only
 	Images             ImageStats
+	// Cgroups is what resource control the engine has (detected once at
+	// start; containers use the same facts).
+	Cgroups cgroups.Info
 }
 
 // ImageStats is the image service's part of GET /info.
@@ -48,7 +53,6 @@ type Backend struct {
 type hostFacts struct {
 	kernel, arch, osName, osVersion, hostname string
 	memTotal                                  int64
-	cgroups                                   hostinfo.Cgroups
 	helpers                                   []hostinfo.Helper
 	uidMap, gidMap                            string
 }
@@ -63,7 +67,6 @@ func (b *Backend) facts() *hostFacts {
 		h.osName, h.osVersion = hostinfo.OperatingSystem()
 		h.hostname, _ = os.Hostname()
 		h.memTotal = hostinfo.MemTotal()
-		h.cgroups = hostinfo.DetectCgroups(b.opt.Rootless)
 		h.helpers = hostinfo.FindHelpers()
 		if u, g, err := rootless.ReadIDMaps(); err == nil {
 			h.uidMap, h.gidMap = rootless.FormatIDMap(u), rootless.FormatIDMap(g)
@@ -130,7 +133,8 @@ const rootlessKitVersion = "3.3.0"
 // Info answers GET /info.
 func (b *Backend) Info(context.Context) (*system.Info, error) {
 	h := b.facts()
-	limits := h.cgroups.Delegated
+	cg := b.opt.Cgroups
+	limits := cg.Delegated
 	info := &system.Info{
 		ID:                 b.opt.EngineID,
 		MemoryLimit:        limits,
@@ -146,8 +150,8 @@ func (b *Backend) Info(context.Context) (*system.Info, error) {
 		NGoroutines:        runtime.NumGoroutine(),
 		SystemTime:         time.Now().Format(time.RFC3339Nano),
 		LoggingDriver:      "json-file",
-		CgroupDriver:       h.cgroups.Driver,
-		CgroupVersion:      h.cgroups.Version,
+		CgroupDriver:       cgroupDriver(cg, b.opt.Rootless),
+		CgroupVersion:      map[bool]string{true: "2", false: "1"}[cg.V2],
 		KernelVersion:      h.kernel,
 		OperatingSystem:    h.osName,
 		OSVersion:          h.osVersion,
@@ -192,15 +196,11 @@ func (b *Backend) Info(context.Context) (*system.Info, error) {
 			info.Warnings = append(info.Warnings, "WARNING: single-id mapping: only your own uid and gid exist in the user namespace; install the uidmap package and add subordinate ranges to /etc/subuid and /etc/subgid for a full mapping")
 		}
 	}
-	if h.cgroups.Version == "2" {
+	if cg.V2 {
 		info.SecurityOptions = append(info.SecurityOptions, "name=cgroupns")
 	}
-	if !limits {
-		if h.cgroups.Version == "1" {
-			info.Warnings = append(info.Warnings, "WARNING: Running in rootless-mode without cgroups. To enable cgroups in rootless-mode, you need to boot the system in cgroup v2 mode.")
-		} else {
-			info.Warnings = append(info.Warnings, "WARNING: cgroup v2 controllers cpu, memory and pids are not delegated to this user: resource limits cannot be enforced. Set Delegate=cpu cpuset io memory pids in user@.service.")
-		}
+	if w := cgroups.InfoWarning(cg, b.opt.Rootless); w != "" {
+		info.Warnings = append(info.Warnings, w)
 	}
 	return info, nil
 }
@@ -211,4 +211,18 @@ func countFDs() int {
 		return 0
 	}
 	return len(entries)
+}
+
+// cgroupDriver names how containers' cgroups are managed, as `docker info`
+// shows it: "none" when the engine cannot create them (then no limit is
+// applied), "systemd" under a systemd user session's delegated cgroup.
+func cgroupDriver(cg cgroups.Info, rootless bool) string {
+	switch {
+	case !cg.Delegated:
+		return "none"
+	case rootless && strings.Contains(cg.Path, "user@"):
+		return "systemd"
+	default:
+		return "cgroupfs"
+	}
 }
