@@ -2,8 +2,11 @@ package containers
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
+	"github.com/containerd/errdefs"
+	"github.com/distribution/reference"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
@@ -16,15 +19,32 @@ import (
 
 // Commit makes an image from the container's filesystem changes and its
 // config: the request's config with the changes applied, filled from the
-// container's (dockerd's rule). Pause is not honoured without a freezer.
+// container's (dockerd's rule). opts.Pause is not honoured yet: the diff is
+// read from the container as it runs.
 func (s *Service) Commit(ctx context.Context, opts server.CommitOptions) (string, error) {
 	c, err := s.get(opts.Container)
 	if err != nil {
 		return "", err
 	}
 	c.mu.Lock()
-	rec := c.rec
+	rec, removing := c.rec, c.removing
 	c.mu.Unlock()
+	switch {
+	case rec.State.Dead:
+		return "", errdefs.ErrConflict.WithMessage(fmt.Sprintf("You cannot commit container %s which is Dead", rec.ID))
+	case removing:
+		return "", errdefs.ErrConflict.WithMessage(fmt.Sprintf("You cannot commit container %s which is being removed", rec.ID))
+	}
+	var ref reference.Named
+	if opts.Repo != "" {
+		name := opts.Repo
+		if opts.Tag != "" {
+			name += ":" + opts.Tag
+		}
+		if ref, err = images.ParseReference(name); err != nil {
+			return "", err
+		}
+	}
 	newCfg := container.Config{}
 	if opts.Config != nil {
 		newCfg = *opts.Config
@@ -54,24 +74,21 @@ func (s *Service) Commit(ctx context.Context, opts server.CommitOptions) (string
 	img := parent.Config
 	img.Author = opts.Author
 	img.Config = toImageConfig(&newCfg)
-	ref := opts.Repo
-	if ref != "" && opts.Tag != "" {
-		ref += ":" + opts.Tag
-	}
 	id, err := s.opt.Images.Commit(ctx, images.CommitOptions{
 		ParentID:  parent.ID,
 		LayerID:   sc.LayerID,
 		Config:    img,
-		CreatedBy: commandLine(rec.Path, rec.Args),
+		CreatedBy: strings.Join(rec.Config.Cmd, " "), // dockerd's
 		Comment:   opts.Comment,
 		Ref:       ref,
 	})
 	if err != nil {
 		return "", err
 	}
-	attrs := map[string]string{"comment": opts.Comment}
-	if ref != "" {
-		attrs["imageRef"] = ref
+	// dockerd's attributes: imageRef is "" for an untagged image.
+	attrs := map[string]string{"comment": opts.Comment, "imageID": "sha256:" + id, "imageRef": ""}
+	if ref != nil {
+		attrs["imageRef"] = reference.FamiliarString(ref)
 	}
 	s.publish(c, events.ActionCommit, attrs)
 	return "sha256:" + id, nil

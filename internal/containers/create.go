@@ -83,7 +83,6 @@ func (s *Service) Create(ctx context.Context, name, platform string, req *contai
 		Config: &cfg, HostConfig: hc,
 		Driver: s.driverName(),
 	}
-	rec.State.Status = container.StateCreated
 	if err := s.materialize(ctx, &rec, img.ID); err != nil {
 		s.releaseName(name, id)
 		return container.CreateResponse{}, err

@@ -41,13 +41,8 @@ func (s *Service) mountFor(ctx context.Context, c *ctr) (*rootfsMount, error) {
 // source when the path lies under one, else the container's filesystem.
 // The path stays confined to that root.
 func (m *rootfsMount) resolve(p string) (root, rel string, mp *mountPoint) {
-	if src, r, ok := resolveInMount(m.mounts, p); ok {
-		for i := range m.mounts {
-			if m.mounts[i].Source == src {
-				mp = &m.mounts[i]
-			}
-		}
-		return src, r, mp
+	if mp, rel := resolveInMount(m.mounts, p); mp != nil {
+		return mp.Source, rel, mp
 	}
 	return m.root, p, nil
 }

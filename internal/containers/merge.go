@@ -1,6 +1,7 @@
 package containers
 
 import (
+	"maps"
 	"strings"
 
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
@@ -10,7 +11,9 @@ import (
 
 // mergeImageConfig fills the container config from the image's, as
 // dockerd does: what the user set wins, Env and Labels merge by key, and
-// an entrypoint given by the user drops the image's Cmd.
+// an entrypoint given by the user drops the image's Cmd. The image's
+// OnBuild stays out of the container (dockerd's merge leaves it too), so
+// a commit does not inherit the parent's triggers.
 func mergeImageConfig(cfg *container.Config, img *dockerspec.DockerOCIImageConfig) {
 	if cfg.User == "" {
 		cfg.User = img.User
@@ -28,16 +31,11 @@ func mergeImageConfig(cfg *container.Config, img *dockerspec.DockerOCIImageConfi
 		}
 	}
 	cfg.Env = mergeEnv(img.Env, cfg.Env)
-	if len(img.Labels) > 0 {
-		labels := make(map[string]string, len(img.Labels)+len(cfg.Labels))
-		for k, v := range img.Labels {
-			labels[k] = v
-		}
-		for k, v := range cfg.Labels {
-			labels[k] = v
-		}
-		cfg.Labels = labels
-	}
+	// Always a map, as dockerd's merge leaves it (inspect shows {}).
+	labels := make(map[string]string, len(img.Labels)+len(cfg.Labels))
+	maps.Copy(labels, img.Labels)
+	maps.Copy(labels, cfg.Labels)
+	cfg.Labels = labels
 	if len(cfg.Entrypoint) == 0 {
 		if len(cfg.Cmd) == 0 {
 			cfg.Cmd = img.Cmd
@@ -60,9 +58,6 @@ func mergeImageConfig(cfg *container.Config, img *dockerspec.DockerOCIImageConfi
 	}
 	if cfg.StopSignal == "" {
 		cfg.StopSignal = img.StopSignal
-	}
-	if cfg.OnBuild == nil {
-		cfg.OnBuild = img.OnBuild
 	}
 	if h := img.Healthcheck; h != nil {
 		if cfg.Healthcheck == nil {

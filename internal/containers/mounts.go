@@ -195,9 +195,9 @@ func bindPropagation(m mountPoint) mount.Propagation {
 }
 
 // resolveInMount maps a container path that lies under a bind mount to
-// the mount's host source and the path inside it (ok false otherwise).
-// The deepest mount wins.
-func resolveInMount(mps []mountPoint, p string) (source, rel string, ok bool) {
+// that mount and the path inside its source (nil otherwise). The deepest
+// mount wins.
+func resolveInMount(mps []mountPoint, p string) (mp *mountPoint, rel string) {
 	p = filepath.Clean("/" + p)
 	best := -1
 	for i, m := range mps {
@@ -211,11 +211,11 @@ func resolveInMount(mps []mountPoint, p string) (source, rel string, ok bool) {
 		}
 	}
 	if best < 0 {
-		return "", "", false
+		return nil, ""
 	}
 	rel = strings.TrimPrefix(p, mps[best].Destination)
 	if rel == "" {
 		rel = "/"
 	}
-	return mps[best].Source, rel, true
+	return &mps[best], rel
 }

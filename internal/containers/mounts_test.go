@@ -55,15 +55,24 @@ func TestResolveInMount(t *testing.T) {
 		{"a/../a/b", "/host/ab", "/"},
 	}
 	for _, tt := range tests {
-		src, rel, ok := resolveInMount(mps, tt.in)
-		if !ok || src != tt.src || rel != tt.rel {
-			t.Errorf("%s: %s %s %v, want %s %s", tt.in, src, rel, ok, tt.src, tt.rel)
+		mp, rel := resolveInMount(mps, tt.in)
+		if mp == nil || mp.Source != tt.src || rel != tt.rel {
+			t.Errorf("%s: %+v %s, want %s %s", tt.in, mp, rel, tt.src, tt.rel)
 		}
 	}
 	for _, p := range []string{"/ab", "/t/x", "/", "/../a/.."} {
-		if _, _, ok := resolveInMount(mps, p); ok {
+		if mp, _ := resolveInMount(mps, p); mp != nil {
 			t.Errorf("%s resolved into a mount", p)
 		}
+	}
+	// One source bound twice: the mount of the path, not the last one
+	// with that source (a read-only bind must stay read-only for cp).
+	twice := []mountPoint{
+		{Type: mount.TypeBind, Source: "/host/s", Destination: "/ro"},
+		{Type: mount.TypeBind, Source: "/host/s", Destination: "/rw", RW: true},
+	}
+	if mp, _ := resolveInMount(twice, "/ro/f"); mp == nil || mp.RW {
+		t.Errorf("/ro/f resolved to %+v", mp)
 	}
 }
 

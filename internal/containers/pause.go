@@ -37,7 +37,7 @@ func (s *Service) freeze(idOrName string, frozen bool) error {
 	case !st.Running:
 		return errNotRunning(id)
 	case frozen && st.Paused:
-		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("Container %s is already paused", id))
+		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is already paused", id))
 	case !frozen && !st.Paused:
 		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("Container %s is not paused", id))
 	case cg == "":
@@ -62,7 +62,6 @@ func (s *Service) freeze(idOrName string, frozen bool) error {
 func (s *Service) setPaused(c *ctr, paused bool) {
 	c.mu.Lock()
 	c.rec.State.Paused = paused
-	c.setStatus()
 	c.mu.Unlock()
 	s.save(c, false)
 }

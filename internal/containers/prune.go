@@ -42,10 +42,9 @@ func (s *Service) Prune(ctx context.Context, f filters.Args) (container.PruneRep
 		if rec.State.Running || !until.IsZero() && !rec.Created.Before(until) {
 			continue
 		}
-		if !f.MatchKVList("label", rec.Config.Labels) {
-			continue
-		}
-		if f.Contains("label!") && !notLabels(f.Get("label!"), rec.Config.Labels) {
+		// dockerd's matchLabels: label! excludes what matches all its values.
+		if !f.MatchKVList("label", rec.Config.Labels) ||
+			f.Contains("label!") && f.MatchKVList("label!", rec.Config.Labels) {
 			continue
 		}
 		size, _ := store.ContainerSize(rec.ID)
@@ -65,15 +64,4 @@ func (s *Service) Prune(ctx context.Context, f filters.Args) (container.PruneRep
 			Actor: events.Actor{Attributes: map[string]string{"reclaimed": strconv.FormatUint(report.SpaceReclaimed, 10)}}})
 	}
 	return report, nil
-}
-
-// notLabels is the label! filter: none of the given labels (k or k=v) may
-// match.
-func notLabels(values []string, labels map[string]string) bool {
-	for _, v := range values {
-		if filters.NewArgs(filters.Arg("label", v)).MatchKVList("label", labels) {
-			return false
-		}
-	}
-	return true
 }

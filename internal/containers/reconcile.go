@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -38,7 +37,6 @@ func (s *Service) load() error {
 			continue
 		}
 		c := newContainer(rec)
-		c.setStatus()
 		s.byID[rec.ID] = c
 		s.names[rec.Name] = rec.ID
 		if rec.State.Running {
@@ -153,12 +151,10 @@ func (s *Service) reconcileStorage() {
 			}
 		}
 	}
-	// Temp files of interrupted record writes.
+	// Temp files of interrupted durable record writes (atomicfile's).
 	matches, _ := filepath.Glob(filepath.Join(s.root, "*", "."+recordFile+".tmp-*"))
 	for _, m := range matches {
-		if strings.Contains(m, ".tmp-") {
-			os.Remove(m)
-		}
+		os.Remove(m)
 	}
 }
 

@@ -42,9 +42,9 @@ type record struct {
 	CgroupPath string `json:",omitempty"`
 }
 
-// state is a container's run state, as dockerd's container.State.
+// state is a container's run state, as dockerd's container.State; the
+// status string is derived from it (status, in state.go).
 type state struct {
-	Status     container.ContainerState
 	Running    bool
 	Paused     bool
 	Restarting bool
@@ -63,6 +63,10 @@ type ctr struct {
 	// the exit monitor never takes it, so an operation may wait for the
 	// exit while holding it.
 	opMu sync.Mutex
+
+	// saveMu orders record writes: the last snapshot taken is the last
+	// one written, and two writes never share the temp file.
+	saveMu sync.Mutex
 
 	// mu guards everything below.
 	mu        sync.Mutex
@@ -84,6 +88,8 @@ func newContainer(rec record) *ctr {
 // after a crash. State changes use a plain rename, which is atomic for
 // a killed engine (the page cache survives it) and keeps runs fast.
 func (s *Service) save(c *ctr, durable bool) error {
+	c.saveMu.Lock()
+	defer c.saveMu.Unlock()
 	c.mu.Lock()
 	b, err := json.Marshal(&c.rec)
 	id := c.rec.ID

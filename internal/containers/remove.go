@@ -53,13 +53,11 @@ func (s *Service) remove(c *ctr, force bool) error {
 		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("cannot remove container %q: container is %s: stop the container before removing or force remove", name, status(&st, false)))
 	}
 	c.removing = true
-	c.setStatus()
 	t, exited := c.task, c.exitCh
 	c.mu.Unlock()
 	undo := func() {
 		c.mu.Lock()
 		c.removing = false
-		c.setStatus()
 		c.mu.Unlock()
 	}
 	if st.Running && t != nil {

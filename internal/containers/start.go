@@ -116,7 +116,6 @@ func (s *Service) start(ctx context.Context, c *ctr) (retErr error) {
 	st.FinishedAt = time.Time{}
 	c.rec.CgroupPath = cgroupPath
 	c.task = task
-	c.setStatus()
 	c.mu.Unlock()
 	if err := s.save(c, false); err != nil {
 		s.log.Warn().Err(err).Str("container", id).Msg("saving the container's state")
@@ -243,7 +242,6 @@ func (s *Service) exited(c *ctr, t *runtime.Task, ex runtime.Exit) {
 	cg := c.rec.CgroupPath
 	c.rec.CgroupPath = ""
 	c.task = nil
-	c.setStatus()
 	c.mu.Unlock()
 
 	if cg != "" {
@@ -280,7 +278,8 @@ func (s *Service) exited(c *ctr, t *runtime.Task, ex runtime.Exit) {
 	}
 }
 
-// notRunning is Docker's 409 for operations that need a running container.
+// errNotRunning is Docker's 409 for operations that need a running
+// container (dockerd's errNotRunning, same words).
 func errNotRunning(id string) error {
-	return errdefs.ErrConflict.WithMessage(fmt.Sprintf("Container %s is not running", id))
+	return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is not running", id))
 }

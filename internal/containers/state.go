@@ -57,8 +57,3 @@ func apiTime(t time.Time) string {
 	}
 	return t.UTC().Format(time.RFC3339Nano)
 }
-
-// setStatus refreshes rec.State.Status; call with c.mu held.
-func (c *ctr) setStatus() {
-	c.rec.State.Status = status(&c.rec.State, c.removing)
-}

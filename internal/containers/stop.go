@@ -144,7 +144,7 @@ func (s *Service) Kill(ctx context.Context, idOrName, signal string) error {
 	running, paused, t, exited, id, cg := c.rec.State.Running, c.rec.State.Paused, c.task, c.exitCh, c.rec.ID, c.rec.CgroupPath
 	c.mu.Unlock()
 	if !running || t == nil {
-		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is not running", id))
+		return errNotRunning(id)
 	}
 	if paused && sig != syscall.SIGKILL {
 		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is paused. Unpause the container before stopping or killing", id))

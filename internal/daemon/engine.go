@@ -107,7 +107,9 @@ func Engine(args []string, build Build) int {
 		s.log.Error().Err(err).Msg("loading containers")
 		return 1
 	}
-	// Containers go on running in their shims when the engine stops.
+	// Close only drops the shim connections: a SIGTERM stops the
+	// containers first (StopAll below); after an early return or a
+	// crash they go on running and the next engine reconnects.
 	defer ctrs.Close()
 	sys := system.New(system.Options{
 		Version:   build.Version,

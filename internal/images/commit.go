@@ -2,8 +2,6 @@ package images
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +9,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/distribution/reference"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/moby/moby/api/types/events"
 	"github.com/opencontainers/go-digest"
 	specsgo "github.com/opencontainers/image-spec/specs-go"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -33,29 +33,23 @@ type CommitOptions struct {
 	Config    dockerspec.DockerOCIImage
 	CreatedBy string
 	Comment   string
-	Ref       string // "" for an untagged image
+	Ref       reference.Named // nil for an untagged image (see ParseReference)
 }
 
 // Commit stores a new image: the parent's layers plus the container
-// layer's diff, with the given config. It returns the image ID (hex).
+// layer's diff, with the given config, tagged with Ref (and a tag event,
+// as dockerd's commit tags through TagImage). It returns the image ID (hex).
 func (s *Service) Commit(ctx context.Context, opt CommitOptions) (string, error) {
 	store, err := s.Store(ctx)
 	if err != nil {
 		return "", err
 	}
-	var refName string
-	if opt.Ref != "" {
-		named, err := ParseReference(opt.Ref)
-		if err != nil {
-			return "", err
-		}
-		refName = named.String()
-	}
 	parent, err := store.Image(opt.ParentID)
 	if err != nil {
 		return "", errNoSuchImage(opt.ParentID)
 	}
-	// The diff goes through a temp file: its digest is the new diffID.
+	// The diff goes through a temp file: storage holds the layer store's
+	// read lock while it streams a diff, and PutLayer needs the write lock.
 	f, err := os.CreateTemp(filepath.Join(s.opt.DataRoot, "tmp"), "commit-*.tar")
 	if err != nil {
 		return "", err
@@ -66,13 +60,11 @@ func (s *Service) Commit(ctx context.Context, opt CommitOptions) (string, error)
 	if err != nil {
 		return "", fmt.Errorf("reading the container's changes: %w", err)
 	}
-	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(f, h), rc)
+	_, err = io.Copy(f, rc)
 	rc.Close()
 	if err != nil {
 		return "", err
 	}
-	diffID := digest.NewDigestFromEncoded(digest.SHA256, hex.EncodeToString(h.Sum(nil)))
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return "", err
 	}
@@ -80,6 +72,8 @@ func (s *Service) Commit(ctx context.Context, opt CommitOptions) (string, error)
 	if err != nil {
 		return "", fmt.Errorf("storing the new layer: %w", err)
 	}
+	// PutLayer digests the uncompressed stream: that is the diffID.
+	diffID := layer.UncompressedDigest
 	created := false
 	defer func() {
 		if !created {
@@ -119,9 +113,9 @@ func (s *Service) Commit(ctx context.Context, opt CommitOptions) (string, error)
 		return "", fmt.Errorf("storing the new image: %w", err)
 	}
 	created = true
-	if refName != "" {
+	if opt.Ref != nil {
 		s.nameMu.Lock()
-		err = store.AddNames(id, []string{refName})
+		err = store.AddNames(id, []string{opt.Ref.String()})
 		if err == nil {
 			s.tagTime[id] = now
 		}
@@ -129,6 +123,7 @@ func (s *Service) Commit(ctx context.Context, opt CommitOptions) (string, error)
 		if err != nil {
 			return "", err
 		}
+		s.publish(events.ActionTag, "sha256:"+id, map[string]string{"name": reference.FamiliarString(opt.Ref)})
 	}
 	return id, nil
 }
