@@ -30,10 +30,18 @@ func (s *Service) load() error {
 		}
 		dir := filepath.Join(s.root, e.Name())
 		rec, err := readRecord(dir)
-		if err != nil || rec.ID != e.Name() || rec.Config == nil || rec.HostConfig == nil {
-			// No record: a create or a remove that did not finish.
+		if errors.Is(err, os.ErrNotExist) {
+			// No record: a create or a remove that did not finish (the
+			// record is written last and removed first).
 			s.log.Info().Str("container", e.Name()).Msg("removing the remains of an unfinished create or remove")
 			os.RemoveAll(dir)
+			continue
+		}
+		if err != nil || rec.ID != e.Name() || rec.Config == nil || rec.HostConfig == nil {
+			// Records are written atomically, so this is damage, not a
+			// crash: keep the container's files for a human to look at.
+			s.log.Error().Err(err).Str("container", e.Name()).Str("record", filepath.Join(dir, recordFile)).Msg("container record unreadable: the container is left out, its files are kept")
+			s.unreadable[e.Name()] = true
 			continue
 		}
 		c := newContainer(rec)
@@ -120,7 +128,7 @@ func (s *Service) reconcileStorage() {
 		if sc.Metadata != storageMetadata {
 			continue
 		}
-		if _, err := s.get(sc.ID); err == nil {
+		if _, err := s.get(sc.ID); err == nil || s.unreadable[sc.ID] {
 			continue
 		}
 		s.log.Info().Str("container", sc.ID).Msg("deleting a container filesystem that has no record")

@@ -43,6 +43,9 @@ type Service struct {
 	root string // <DataRoot>/containers
 
 	reconciled chan struct{} // closed when the storage reconcile is done
+	// unreadable are containers whose record exists but cannot be read:
+	// kept on disk (with their filesystems) for a human, never deleted.
+	unreadable map[string]bool
 
 	mu    sync.Mutex
 	byID  map[string]*ctr
@@ -54,11 +57,12 @@ type Service struct {
 // so the storage part of the reconcile runs once it is open.
 func New(opt Options) (*Service, error) {
 	s := &Service{
-		opt:   opt,
-		log:   opt.Log.With().Str("component", "containers").Logger(),
-		root:  filepath.Join(opt.DataRoot, "containers"),
-		byID:  map[string]*ctr{},
-		names: map[string]string{},
+		opt:        opt,
+		log:        opt.Log.With().Str("component", "containers").Logger(),
+		root:       filepath.Join(opt.DataRoot, "containers"),
+		byID:       map[string]*ctr{},
+		unreadable: map[string]bool{},
+		names:      map[string]string{},
 
 		reconciled: make(chan struct{}),
 	}

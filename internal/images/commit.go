@@ -74,9 +74,15 @@ func (s *Service) Commit(ctx context.Context, opt CommitOptions) (string, error)
 	}
 	// PutLayer digests the uncompressed stream: that is the diffID.
 	diffID := layer.UncompressedDigest
-	created := false
+	// Until the image is tagged, a failure takes back what was made: a
+	// commit leaves a named image or nothing.
+	done, imageMade := false, ""
 	defer func() {
-		if !created {
+		switch {
+		case done:
+		case imageMade != "":
+			store.DeleteImage(imageMade, true) // and its new layer
+		default:
 			store.DeleteLayer(layer.ID)
 		}
 	}()
@@ -112,7 +118,7 @@ func (s *Service) Commit(ctx context.Context, opt CommitOptions) (string, error)
 	if err != nil {
 		return "", fmt.Errorf("storing the new image: %w", err)
 	}
-	created = true
+	imageMade = id
 	if opt.Ref != nil {
 		s.nameMu.Lock()
 		err = store.AddNames(id, []string{opt.Ref.String()})
@@ -125,6 +131,7 @@ func (s *Service) Commit(ctx context.Context, opt CommitOptions) (string, error)
 		}
 		s.publish(events.ActionTag, "sha256:"+id, map[string]string{"name": reference.FamiliarString(opt.Ref)})
 	}
+	done = true
 	return id, nil
 }
 
