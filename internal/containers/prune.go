@@ -22,7 +22,7 @@ func (s *Service) Prune(ctx context.Context, f filters.Args) (container.PruneRep
 	}
 	var until time.Time
 	for _, v := range f.Get("until") {
-		t, err := parseTimeFilter(v, time.Now())
+		t, err := filters.ParseTime(v, time.Now())
 		if err != nil {
 			return report, err
 		}

@@ -3,10 +3,8 @@ package images
 import (
 	"context"
 	"sort"
-	"strconv"
 	"time"
 
-	"github.com/containerd/errdefs"
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/image"
 	"go.podman.io/storage"
@@ -138,37 +136,13 @@ func nonNilMap(m map[string]string) map[string]string {
 	return m
 }
 
-// parseUntil reads an until filter: a unix timestamp or an RFC 3339 time.
-func parseUntil(v string) (time.Time, error) {
-	if t, err := parseUnix(v); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-		return t, nil
-	}
-	if d, err := time.ParseDuration(v); err == nil {
-		return time.Now().Add(-d), nil
-	}
-	return time.Time{}, errdefs.ErrInvalidArgument.WithMessage("invalid filter 'until=" + v + "'")
-}
-
-// parseUnix reads "seconds[.fraction]".
-func parseUnix(v string) (time.Time, error) {
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		return time.Time{}, err
-	}
-	sec := int64(f)
-	return time.Unix(sec, int64((f-float64(sec))*1e9)), nil
-}
-
 // untilFilter reads the until filter; zero when absent.
 func untilFilter(f filters.Args) (time.Time, error) {
 	vals := f.Get("until")
 	if len(vals) == 0 {
 		return time.Time{}, nil
 	}
-	return parseUntil(vals[0])
+	return filters.ParseTime(vals[0], time.Now())
 }
 
 // allImages waits for storage and lists every image in it.

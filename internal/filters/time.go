@@ -1,4 +1,4 @@
-package containers
+package filters
 
 import (
 	"strconv"
@@ -7,10 +7,10 @@ import (
 	"github.com/containerd/errdefs"
 )
 
-// parseTimeFilter reads an until/since value as Docker does: Unix
+// ParseTime reads an until/since filter value as Docker does: Unix
 // seconds (with a fraction), an RFC 3339 time or date, or a duration
 // before now.
-func parseTimeFilter(v string, now time.Time) (time.Time, error) {
+func ParseTime(v string, now time.Time) (time.Time, error) {
 	if f, err := strconv.ParseFloat(v, 64); err == nil {
 		sec := int64(f)
 		return time.Unix(sec, int64((f-float64(sec))*1e9)), nil
