@@ -70,6 +70,8 @@ func (s *Service) start(ctx context.Context, c *ctr) (retErr error) {
 		if task != nil {
 			s.discardTask(task)
 		}
+		s.releasePorts(c)
+		s.teardownNetwork(c)
 		if cgroupPath != "" {
 			cgroups.Remove(cgroupPath)
 		}
@@ -99,6 +101,14 @@ func (s *Service) start(ctx context.Context, c *ctr) (retErr error) {
 		if err := cgroups.AddProcess(cgroupPath, task.Pid()); err != nil {
 			return err
 		}
+	}
+	// The process waits in init for Start: give it its network and
+	// published ports now, so it never runs without them.
+	if err := s.setupNetwork(ctx, c, task.Pid()); err != nil {
+		return err
+	}
+	if err := s.publishPorts(ctx, c); err != nil {
+		return err
 	}
 	// Clients that attached before the start get the output from the
 	// first byte on (docker run: create, attach, wait, start).
@@ -204,78 +214,6 @@ func (s *Service) discardTask(t *runtime.Task) {
 		s.log.Warn().Err(err).Msg("deleting a task that failed to start")
 	}
 	t.Close()
-}
-
-// monitor waits for the container's exit and records it.
-func (s *Service) monitor(c *ctr, t *runtime.Task) {
-	ex, err := t.Wait(context.Background())
-	if err != nil {
-		// The engine closed the task (shutdown): the next engine
-		// reconnects to the shim.
-		return
-	}
-	s.exited(c, t, ex)
-}
-
-// exited records an exit, cleans the task and the mount up, tells the
-// waiters, and removes an AutoRemove container.
-func (s *Service) exited(c *ctr, t *runtime.Task, ex runtime.Exit) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if t != nil {
-		if err := t.Delete(ctx); err != nil {
-			s.log.Warn().Err(err).Str("container", c.rec.ID).Msg("deleting the task")
-		}
-	}
-	c.mu.Lock()
-	id := c.rec.ID
-	st := &c.rec.State
-	st.Running, st.Paused, st.Restarting = false, false, false
-	st.Pid = 0
-	st.ExitCode = ex.Code
-	st.OOMKilled = ex.OOMKilled
-	st.Error = ex.Err
-	st.FinishedAt = ex.ExitedAt.UTC()
-	if st.FinishedAt.IsZero() {
-		st.FinishedAt = time.Now().UTC()
-	}
-	cg := c.rec.CgroupPath
-	c.rec.CgroupPath = ""
-	c.task = nil
-	c.mu.Unlock()
-
-	if cg != "" {
-		if err := cgroups.Remove(cg); err != nil {
-			s.log.Warn().Err(err).Str("container", id).Msg("removing the container's cgroup")
-		}
-	}
-	if store, err := s.opt.Images.Store(ctx); err == nil {
-		s.unmountRootfs(store, id)
-	}
-	if err := s.save(c, false); err != nil {
-		s.log.Warn().Err(err).Str("container", id).Msg("saving the container's state")
-	}
-	s.publish(c, events.ActionDie, map[string]string{"exitCode": fmt.Sprint(ex.Code)})
-
-	c.mu.Lock()
-	close(c.exitCh)
-	c.exitCh = make(chan struct{})
-	auto := c.rec.HostConfig.AutoRemove
-	c.mu.Unlock()
-	if auto {
-		c.opMu.Lock()
-		var err error
-		c.mu.Lock()
-		running := c.rec.State.Running // restarted meanwhile
-		c.mu.Unlock()
-		if !running {
-			err = s.remove(c, true)
-		}
-		c.opMu.Unlock()
-		if err != nil {
-			s.log.Warn().Err(err).Str("container", id).Msg("auto-removing the container")
-		}
-	}
 }
 
 // errNotRunning is Docker's 409 for operations that need a running
