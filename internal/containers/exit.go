@@ -84,4 +84,3 @@ func (s *Service) exited(c *ctr, t *runtime.Task, ex runtime.Exit) {
 		}
 	}
 }
-
