@@ -10,10 +10,11 @@ import (
 	"strconv"
 	"syscall"
 
-	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 	"golang.org/x/sys/unix"
+
+	"github.com/skiff-engine/skiff/api/detachkeys"
 )
 
 // runCmd is `skiff run` and `skiff container run`.
@@ -58,7 +59,9 @@ func (c *runCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	if c.SigProxy {
+	// With a tty, ^C and friends reach the container as keys (raw mode);
+	// docker proxies signals only without one.
+	if c.SigProxy && !config.Tty {
 		stop := a.forwardSignals(cl, id)
 		defer stop()
 	}
@@ -96,8 +99,18 @@ func (c *runCmd) Run(a *app) error {
 	if !attach {
 		return nil
 	}
+	if config.Tty {
+		stop := a.monitorTTYSize(func(ctx context.Context, h, w uint) error {
+			_, err := cl.ContainerResize(ctx, id, client.ContainerResizeOptions{Height: h, Width: w})
+			return err
+		})
+		defer stop()
+	}
 	select {
 	case err := <-streamDone:
+		if errors.Is(err, detachkeys.ErrDetached) {
+			return nil // the container goes on
+		}
 		if err != nil {
 			return err
 		}
@@ -119,8 +132,10 @@ func exitStatus(code int) error {
 
 // attachStreams attaches to the container's streams: its output is copied
 // to the CLI's (demultiplexed unless it has a TTY), and with stdin
-// attached the CLI's stdin is sent and the write side closed at its end.
-// done receives the end of the output; closeAttach drops the connection.
+// attached the CLI's stdin is sent (raw, with a tty on a terminal) and the
+// write side closed at its end. done receives the end of the output (or
+// detachkeys.ErrDetached); closeAttach drops the connection and restores
+// the terminal.
 func (a *app) attachStreams(cl *client.Client, id string, config *container.Config, detachKeys string) (done <-chan error, closeAttach func(), err error) {
 	res, err := cl.ContainerAttach(context.WithoutCancel(a.ctx), id, client.ContainerAttachOptions{
 		Stream: true, Stdin: config.AttachStdin, Stdout: config.AttachStdout, Stderr: config.AttachStderr,
@@ -130,36 +145,21 @@ func (a *app) attachStreams(cl *client.Client, id string, config *container.Conf
 		return nil, nil, err
 	}
 	resp := res.HijackedResponse
-	var stdout, stderr io.Writer = io.Discard, io.Discard
+	o := streamIO{tty: config.Tty, stdout: io.Discard, stderr: io.Discard, detachKeys: detachKeys}
 	if config.AttachStdout {
-		stdout = a.Stdout
+		o.stdout = a.Stdout
 	}
 	if config.AttachStderr {
-		stderr = a.Stderr
-		if config.Tty {
-			stderr = a.Stdout
-		}
+		o.stderr = a.Stderr
 	}
+	restore := func() {}
 	if config.AttachStdin && a.Stdin != nil {
-		go func() {
-			_, _ = io.Copy(resp.Conn, a.Stdin)
-			_ = resp.CloseWrite()
-		}()
-	}
-	ch := make(chan error, 1)
-	go func() {
-		var err error
+		o.stdin = a.Stdin
 		if config.Tty {
-			_, err = io.Copy(stdout, resp.Reader)
-		} else {
-			_, err = stdcopy.StdCopy(stdout, stderr, resp.Reader)
+			restore = a.rawInput()
 		}
-		if errors.Is(err, io.EOF) {
-			err = nil
-		}
-		ch <- err
-	}()
-	return ch, resp.Close, nil
+	}
+	return pumpStreams(resp, o), func() { resp.Close(); restore() }, nil
 }
 
 // waitExit waits for the container's next exit (or its removal with

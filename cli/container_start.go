@@ -8,6 +8,8 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
+
+	"github.com/skiff-engine/skiff/api/detachkeys"
 )
 
 // startCmd is `skiff start` and `skiff container start`.
@@ -81,6 +83,9 @@ func (c *startCmd) Run(a *app) error {
 		return err
 	}
 	if err := <-done; err != nil {
+		if errors.Is(err, detachkeys.ErrDetached) {
+			return nil // the container goes on
+		}
 		return err
 	}
 	return exitStatus(<-status)

@@ -32,6 +32,8 @@ type rootCmd struct {
 	Ps      psCmd      `cmd:"" help:"List containers."`
 	Logs    logsCmd    `cmd:"" help:"Fetch the logs of a container."`
 	Top     topCmd     `cmd:"" help:"Display the running processes of a container."`
+	Attach  attachCmd  `cmd:"" help:"Attach local standard input, output, and error streams to a running container."`
+	Exec    execCmd    `cmd:"" help:"Execute a command in a running container."`
 	Cp      cpCmd      `cmd:"" help:"Copy files/folders between a container and the local filesystem."`
 	Export  exportCmd  `cmd:"" help:"Export a container's filesystem as a tar archive."`
 	Commit  commitCmd  `cmd:"" help:"Create a new image from a container's changes."`

@@ -2,8 +2,10 @@ package containers
 
 import (
 	"context"
+	"errors"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/moby/moby/api/types/events"
 
@@ -46,9 +48,19 @@ func (s *Service) Attach(ctx context.Context, idOrName string, cfg *server.Attac
 		return err
 	}
 	c.mu.Lock()
-	tty, openStdin := c.rec.Config.Tty, c.rec.Config.OpenStdin
+	tty, openStdin, stdinOnce := c.rec.Config.Tty, c.rec.Config.OpenStdin, c.rec.Config.StdinOnce
 	logPath := c.rec.LogPath
 	c.mu.Unlock()
+	// Detach keys only apply with a tty (dockerd); a bad value is a 400
+	// before the connection is hijacked.
+	var keys []byte
+	if tty && cfg.Stdin {
+		if keys, err = checkDetachKeys(cfg.DetachKeys); err != nil {
+			return err
+		}
+	} else if _, err := checkDetachKeys(cfg.DetachKeys); err != nil {
+		return err
+	}
 	stdin, stdout, stderr, err := cfg.GetStreams(tty)
 	if err != nil {
 		return err
@@ -105,16 +117,35 @@ func (s *Service) Attach(ctx context.Context, idOrName string, cfg *server.Attac
 	if res.err != nil {
 		return res.err
 	}
-	pump(ctx, res, stdin, stdout, stderr)
+	in := attachInput{r: stdin, keys: keys, closeStdin: stdinOnce && !tty}
+	if pump(ctx, res, in, stdout, stderr) {
+		s.publish(c, events.ActionDetach, nil)
+	}
 	return nil
 }
 
-// pump copies the streams until the output ends or ctx is done.
-func pump(ctx context.Context, res attachResult, stdin io.ReadCloser, stdout, stderr io.Writer) {
+// attachInput is the client's stdin of an attach and what its end means.
+type attachInput struct {
+	r    io.ReadCloser // nil without stdin
+	keys []byte        // detach sequence (tty only)
+	// closeStdin: the end of the client's stdin closes the container's
+	// (StdinOnce without a tty); otherwise it ends the attach, as dockerd.
+	closeStdin bool
+}
+
+// pump copies the streams until the output ends or ctx is done; it
+// reports whether the client detached with its detach keys.
+func pump(ctx context.Context, res attachResult, in attachInput, stdout, stderr io.Writer) bool {
 	st := res.streams
+	var detached atomic.Bool
+	inEnded := make(chan struct{})
 	if st.Stdin != nil {
 		go func() {
-			io.Copy(st.Stdin, stdin)
+			defer close(inEnded)
+			_, err := io.Copy(st.Stdin, newDetachReader(in.r, in.keys))
+			detached.Store(errors.Is(err, errDetached))
+			// Half-closes the shim's stdin: the shim closes the
+			// container's stdin for StdinOnce, never a tty's.
 			st.Stdin.Close()
 		}()
 	}
@@ -140,12 +171,23 @@ func pump(ctx context.Context, res attachResult, stdin io.ReadCloser, stdout, st
 	if st.Stdout == nil && st.Stderr == nil {
 		end = res.exited
 	}
+	// The end of stdin (or a detach) ends the attach unless it only
+	// closes the container's stdin.
+	var stdinEnd <-chan struct{}
+	if st.Stdin != nil && !in.closeStdin {
+		stdinEnd = inEnded
+	}
 	select {
 	case <-end:
+	case <-stdinEnd:
 	case <-ctx.Done():
 	}
 	closeStreams(st)
 	<-done
+	if st.Stdin != nil {
+		in.r.Close() // stop a stdin copy still reading the client
+	}
+	return detached.Load()
 }
 
 func closeStreams(st runtime.Streams) {

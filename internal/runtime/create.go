@@ -80,9 +80,6 @@ func (r *Runtime) Create(ctx context.Context, b Bundle) (_ *Task, err error) {
 	if b.Spec == nil {
 		return nil, errdefs.ErrInvalidArgument.WithMessage("runtime: no spec")
 	}
-	if b.Tty {
-		return nil, errdefs.ErrNotImplemented.WithMessage("a tty for the container is not supported yet")
-	}
 	bundle, sock := bundleDir(r.opts.RunDir, b.ID), socketPath(r.opts.RunDir, b.ID)
 	if c, err := net.Dial("unix", sock); err == nil {
 		c.Close()

@@ -38,7 +38,7 @@ func runTini(sync *syncConn, spec *specs.Spec) int {
 	pid, err := syscall.ForkExec("/proc/self/exe", []string{"skiff-init"}, &syscall.ProcAttr{
 		Env:   []string{envRole + "=" + Role, envChild + "=1"},
 		Files: []uintptr{0, 1, 2, fdSync, uintptr(specFd)},
-		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
+		Sys:   childAttr(spec),
 	})
 	unix.Close(specFd)
 	if err != nil {
@@ -112,4 +112,15 @@ func statusCode(ws unix.WaitStatus) int {
 		return 128 + int(ws.Signal())
 	}
 	return ws.ExitStatus()
+}
+
+// childAttr: with a tty the child gets its own process group in the
+// terminal's foreground, as tini does, so that ^C and job control reach it.
+func childAttr(spec *specs.Spec) *syscall.SysProcAttr {
+	a := &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if spec.Process != nil && spec.Process.Terminal {
+		a.Foreground = true
+		a.Ctty = 0
+	}
+	return a
 }

@@ -58,7 +58,7 @@ func (s *shim) handle(c *net.UnixConn) {
 	case shimapi.OpKill:
 		resp = result(s.kill(syscall.Signal(req.Signal), req.All))
 	case shimapi.OpResize:
-		resp = result(errdefs.ErrNotImplemented.WithMessage("resizing a tty is not supported yet"))
+		resp = result(s.resize(req.Width, req.Height))
 	case shimapi.OpDelete:
 		resp = result(s.delete())
 	default:

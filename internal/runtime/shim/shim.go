@@ -2,7 +2,6 @@ package shim
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -71,9 +70,6 @@ func setup(cfg shimapi.Config) (*shim, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Tty {
-		return nil, errors.New("tty is not supported yet")
-	}
 	os.Remove(cfg.Socket) // left by a shim that was killed
 	s.ln, err = net.ListenUnix("unix", &net.UnixAddr{Name: cfg.Socket, Net: "unix"})
 	if err != nil {
@@ -118,7 +114,12 @@ func (s *shim) startInit(self *os.File, spec *specs.Spec) error {
 			return err
 		}
 	}
-	if s.io, err = newPipes(s.cfg.OpenStdin); err != nil {
+	if s.cfg.Tty {
+		s.io, err = newPTY(s.cfg.OpenStdin, consoleSize(spec))
+	} else {
+		s.io, err = newPipes(s.cfg.OpenStdin)
+	}
+	if err != nil {
 		return err
 	}
 	flags, newPid := cloneFlags(spec)

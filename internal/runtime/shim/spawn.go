@@ -74,6 +74,10 @@ func initCommand(self *os.File, cfg shimapi.Config, io *stdio, sync *os.File, fl
 	if cfg.Init {
 		env = append(env, "_SKIFF_INIT_TINI=1") // init stays PID 1 and reaps
 	}
+	// With a tty, init starts a session whose controlling terminal is the
+	// pty slave on its fd 0 (setsid + TIOCSCTTY), as runc does before
+	// execve: the user's process (this same process) keeps both.
+	tty := cfg.Tty
 	return &exec.Cmd{
 		Path:       "/proc/self/fd/" + strconv.Itoa(int(self.Fd())),
 		Args:       []string{"skiff-init"},
@@ -86,6 +90,9 @@ func initCommand(self *os.File, cfg shimapi.Config, io *stdio, sync *os.File, fl
 		SysProcAttr: &syscall.SysProcAttr{
 			Cloneflags: flags,
 			Pdeathsig:  syscall.SIGKILL,
+			Setsid:     tty,
+			Setctty:    tty,
+			Ctty:       0,
 		},
 	}
 }
