@@ -6,6 +6,7 @@ import (
 
 	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/api/types/system"
+	"github.com/moby/moby/api/types/volume"
 
 	"github.com/skiff-engine/skiff/api/httputils"
 )
@@ -16,13 +17,19 @@ type DiskUsageBackend interface {
 	DiskUsage(ctx context.Context) (layersSize int64, images []image.Summary, err error)
 }
 
+// VolumeUsageBackend is the volumes part of GET /system/df: the local
+// volumes with UsageData (Size, RefCount) filled in.
+type VolumeUsageBackend interface {
+	DiskUsage(ctx context.Context) ([]*volume.Volume, error)
+}
+
 // legacyDiskUsage is the /system/df shape before API 1.52, which docker
 // CLI 28 reads.
 type legacyDiskUsage struct {
 	LayersSize int64
 	Images     []image.Summary
 	Containers []any
-	Volumes    []any
+	Volumes    []*volume.Volume
 	BuildCache []any
 }
 
@@ -36,9 +43,15 @@ func (s *Server) registerDiskUsageRoute() {
 		if err != nil {
 			return err
 		}
+		vols := []*volume.Volume{}
+		if vb, ok := s.opts.Volumes.(VolumeUsageBackend); ok {
+			if vols, err = vb.DiskUsage(r.Context()); err != nil {
+				return err
+			}
+		}
 		if httputils.VersionLessThan(httputils.VersionFromContext(r.Context()), "1.52") {
 			return httputils.WriteJSON(w, http.StatusOK, legacyDiskUsage{
-				LayersSize: size, Images: imgs, Containers: []any{}, Volumes: []any{}, BuildCache: []any{},
+				LayersSize: size, Images: imgs, Containers: []any{}, Volumes: vols, BuildCache: []any{},
 			})
 		}
 		usage := &image.DiskUsage{TotalCount: int64(len(imgs)), TotalSize: size}
@@ -52,6 +65,33 @@ func (s *Server) registerDiskUsageRoute() {
 		if formBool(r.URL.Query(), "verbose") {
 			usage.Items = imgs
 		}
-		return httputils.WriteJSON(w, http.StatusOK, system.DiskUsage{ImageUsage: usage})
+		return httputils.WriteJSON(w, http.StatusOK, system.DiskUsage{ImageUsage: usage, VolumeUsage: volumeUsage(vols, formBool(r.URL.Query(), "verbose"))})
 	})
+}
+
+// volumeUsage sums the volumes as dockerd does: a size of -1 (unknown)
+// counts nowhere; unused volumes are reclaimable.
+func volumeUsage(vols []*volume.Volume, verbose bool) *volume.DiskUsage {
+	u := &volume.DiskUsage{TotalCount: int64(len(vols))}
+	for _, v := range vols {
+		if v.UsageData == nil {
+			continue
+		}
+		if v.UsageData.RefCount > 0 {
+			u.ActiveCount++
+		}
+		if v.UsageData.Size < 0 {
+			continue
+		}
+		u.TotalSize += v.UsageData.Size
+		if v.UsageData.RefCount == 0 {
+			u.Reclaimable += v.UsageData.Size
+		}
+	}
+	if verbose {
+		for _, v := range vols {
+			u.Items = append(u.Items, *v)
+		}
+	}
+	return u
 }
