@@ -38,6 +38,8 @@ func main() {
 		os.Exit(shim.Main())
 	case initproc.Role:
 		os.Exit(initproc.Main())
+	case initproc.ExecRole:
+		os.Exit(initproc.ExecMain())
 	}
 	switch {
 	// RootlessKit's own re-execs come first: their command line is the
