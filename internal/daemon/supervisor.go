@@ -44,6 +44,7 @@ func supervise(s *settings, args []string) int {
 	for attempt := 0; ; attempt++ {
 		started := time.Now()
 		code, ok := runEngine(s, args, ls, sigs, exits, &stopping)
+		os.Setenv(envEngineRestarted, "1") // the engines after the first
 		if !ok {
 			return 1
 		}
@@ -70,6 +71,9 @@ func supervise(s *settings, args []string) int {
 		}
 	}
 }
+
+// envEngineRestarted tells an engine that it is not the daemon's first.
+const envEngineRestarted = "_SKIFF_ENGINE_RESTARTED"
 
 // runEngine starts one engine process with the listener fds and waits for
 // it, forwarding stop signals. ok is false when it could not be started.
