@@ -1,0 +1,93 @@
+// Package bridge is the bridge driver's data plane: a Linux bridge per
+// network in the networks' namespace and a veth pair per endpoint, its
+// outer end on the bridge and its inner end in the container's namespace,
+// all through netlink (no ip(8) processes on the start path).
+package bridge
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/skiff-engine/skiff/internal/network/netns"
+)
+
+// Handle opens a netlink handle in the namespace ns. Its socket is made
+// on a thread that joined ns and keeps that namespace when used from any
+// other thread. (netlink.NewHandleAt moves the thread back afterwards,
+// which a user namespace's engine may not do for the host's namespace,
+// and then hands the thread back to Go in the wrong namespace.)
+func Handle(ns *os.File) (*netlink.Handle, error) {
+	var h *netlink.Handle
+	err := netns.Do(ns, func() error {
+		var err error
+		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
+		return err
+	})
+	return h, err
+}
+
+// Bridge is one network's bridge device.
+type Bridge struct {
+	Name    string
+	Gateway netip.Prefix // the gateway address with the subnet's length; invalid for none
+	MTU     int
+}
+
+// Ensure creates the bridge when missing and gives it its address; it
+// is idempotent (an engine restart finds the bridge in place).
+func Ensure(h *netlink.Handle, b Bridge) error {
+	link, err := h.LinkByName(b.Name)
+	if err != nil {
+		if !isNotFound(err) {
+			return err
+		}
+		la := netlink.NewLinkAttrs()
+		la.Name = b.Name
+		if b.MTU > 0 {
+			la.MTU = b.MTU
+		}
+		if err := h.LinkAdd(&netlink.Bridge{LinkAttrs: la}); err != nil && !errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("creating bridge %s: %w", b.Name, err)
+		}
+		if link, err = h.LinkByName(b.Name); err != nil {
+			return err
+		}
+	}
+	if b.Gateway.IsValid() {
+		addr := &netlink.Addr{IPNet: ipNet(b.Gateway)}
+		if err := h.AddrReplace(link, addr); err != nil {
+			return fmt.Errorf("addressing bridge %s: %w", b.Name, err)
+		}
+	}
+	if err := h.LinkSetUp(link); err != nil {
+		return fmt.Errorf("bringing bridge %s up: %w", b.Name, err)
+	}
+	return nil
+}
+
+// Delete removes a bridge; a missing one is not an error.
+func Delete(h *netlink.Handle, name string) error {
+	link, err := h.LinkByName(name)
+	if err != nil {
+		if isNotFound(err) {
+			return nil
+		}
+		return err
+	}
+	return h.LinkDel(link)
+}
+
+func ipNet(p netip.Prefix) *net.IPNet {
+	return &net.IPNet{IP: net.IP(p.Addr().AsSlice()), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+}
+
+func isNotFound(err error) bool {
+	var nf netlink.LinkNotFoundError
+	return errors.As(err, &nf)
+}
