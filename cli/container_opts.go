@@ -56,6 +56,8 @@ type containerOptions struct {
 	Network      []string `sep:"none" placeholder:"NETWORK" help:"Connect a container to a network."`
 	Net          []string `sep:"none" hidden:"" help:"Connect a container to a network."`
 	NetworkAlias []string `sep:"none" placeholder:"ALIAS" help:"Add network-scoped alias for the container."`
+	NetAlias     []string `sep:"none" hidden:"" help:"Add network-scoped alias for the container."`
+	LinkLocalIP  []string `name:"link-local-ip" sep:"none" placeholder:"IP" help:"Container IPv4/IPv6 link-local addresses."`
 
 	LogDriver    string   `placeholder:"DRIVER" help:"Logging driver for the container."`
 	LogOpt       []string `sep:"none" placeholder:"KEY=VALUE" help:"Log driver options."`

@@ -13,13 +13,13 @@ import (
 type inspectCmd struct {
 	Format string   `short:"f" placeholder:"TEMPLATE" help:"Format output using a custom template: 'json' or a Go template."`
 	Size   bool     `short:"s" help:"Display total file sizes if the type is container."`
-	Type   string   `placeholder:"TYPE" help:"Only inspect objects of the given type (container, image)."`
+	Type   string   `placeholder:"TYPE" help:"Only inspect objects of the given type (container, image, network)."`
 	Names  []string `arg:"" name:"name|id" help:"Objects to inspect."`
 }
 
 // inspectTypes are the object types `skiff inspect` knows, in docker's
 // search order.
-var inspectTypes = []string{"container", "image"}
+var inspectTypes = []string{"container", "image", "network"}
 
 // Run prints each object's details.
 func (c *inspectCmd) Run(a *app) error {
@@ -34,7 +34,11 @@ func (c *inspectCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	getters := map[string]inspectFunc{"container": containers, "image": images}
+	networks, err := a.inspectNetwork(false)
+	if err != nil {
+		return err
+	}
+	getters := map[string]inspectFunc{"container": containers, "image": images, "network": networks}
 	return inspectObjects(a.Stdout, c.Names, c.Format, func(ref string) (any, []byte, error) {
 		for _, typ := range inspectTypes {
 			if c.Type != "" && typ != c.Type {

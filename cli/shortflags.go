@@ -74,7 +74,7 @@ func rewriteShorts(args []string, root *kong.Node) []string {
 			continue
 		}
 		path = append(path, a)
-		if (path[0] != "image" && path[0] != "container") || len(path) == 2 {
+		if (path[0] != "image" && path[0] != "container" && path[0] != "network") || len(path) == 2 {
 			break
 		}
 	}
