@@ -46,12 +46,7 @@ func (c *attachCmd) Run(a *app) error {
 	if cfg.AttachStdin && cfg.Tty && !isTerminal(a.Stdin) {
 		return errors.New("the input device is not a TTY")
 	}
-	detachKeys := c.DetachKeys
-	if detachKeys == "" {
-		if cf, err := a.configFile(); err == nil {
-			detachKeys = cf.str("detachKeys")
-		}
-	}
+	detachKeys := a.detachKeys(c.DetachKeys)
 	if c.SigProxy && !cfg.Tty {
 		stop := a.forwardSignals(cl, ctr.ID)
 		defer stop()

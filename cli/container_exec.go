@@ -38,12 +38,7 @@ func (c *execCmd) Run(a *app) error {
 	if c.Tty && c.Interactive && !c.Detach && !isTerminal(a.Stdin) {
 		return errors.New("the input device is not a TTY")
 	}
-	detachKeys := c.DetachKeys
-	if detachKeys == "" {
-		if cf, err := a.configFile(); err == nil {
-			detachKeys = cf.str("detachKeys")
-		}
-	}
+	detachKeys := a.detachKeys(c.DetachKeys)
 	cl, err := a.apiClient()
 	if err != nil {
 		return err

@@ -68,3 +68,15 @@ func pumpStreams(resp client.HijackedResponse, o streamIO) <-chan error {
 	}()
 	return done
 }
+
+// detachKeys is the --detach-keys value, else config.json's "detachKeys",
+// as the docker CLI picks them ("" is ctrl-p,ctrl-q).
+func (a *app) detachKeys(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if cf, err := a.configFile(); err == nil {
+		return cf.str("detachKeys")
+	}
+	return ""
+}

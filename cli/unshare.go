@@ -74,7 +74,11 @@ func namespaceHolder() (int, error) {
 			candidates = append(candidates, pid)
 		}
 	}
-	if pid, err := socketPeer(filepath.Join(runDir, "skiff.sock")); err == nil {
+	sock, err := paths.Socket()
+	if err != nil {
+		return 0, err
+	}
+	if pid, err := socketPeer(sock); err == nil {
 		candidates = append(candidates, pid)
 	}
 	self, _ := os.Readlink("/proc/self/ns/user")
@@ -84,7 +88,7 @@ func namespaceHolder() (int, error) {
 			return pid, nil
 		}
 	}
-	return 0, errors.New("no running skiff daemon found (its namespaces are entered through " + filepath.Join(runDir, "skiff.sock") + "): start it with 'skiff daemon' first")
+	return 0, errors.New("no running skiff daemon found (its namespaces are entered through " + sock + "): start it with 'skiff daemon' first")
 }
 
 // socketPeer returns the pid that listens on the unix socket path.

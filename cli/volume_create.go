@@ -16,28 +16,26 @@ type volumeCreateCmd struct {
 	Volume string   `arg:"" optional:"" name:"volume" help:"Volume name (a random one when omitted)."`
 }
 
-// Run creates the volume and prints its name.
+// Run creates the volume and prints its name. As docker's, --opt takes a
+// bare key as an empty value and --label is checked as opts.ValidateLabel.
 func (c *volumeCreateCmd) Run(a *app) error {
 	name := c.Volume
 	if c.Name != "" {
-		if name != "" && name != c.Name {
+		if name != "" {
 			return statusError{Code: 1, Msg: "conflicting options: cannot specify a volume-name through both --name and as a positional arg"}
 		}
 		name = c.Name
 	}
-	opts, err := keyValues("--opt", c.Opt, true)
-	if err != nil {
-		return err
-	}
-	labels, err := keyValues("--label", c.Label, false)
-	if err != nil {
-		return err
+	for _, l := range c.Label {
+		if err := checkLabel(l); err != nil {
+			return flagUsageError(&flagValueError{"--label", l, err}, "volume create")
+		}
 	}
 	cl, err := a.apiClient()
 	if err != nil {
 		return err
 	}
-	res, err := cl.VolumeCreate(a.ctx, client.VolumeCreateOptions{Name: name, Driver: c.Driver, DriverOpts: opts, Labels: labels})
+	res, err := cl.VolumeCreate(a.ctx, client.VolumeCreateOptions{Name: name, Driver: c.Driver, DriverOpts: kvMap(c.Opt), Labels: kvMap(c.Label)})
 	if err != nil {
 		return err
 	}
@@ -45,19 +43,16 @@ func (c *volumeCreateCmd) Run(a *app) error {
 	return nil
 }
 
-// keyValues turns key=value flags into a map; a bare key is an error when
-// needValue (docker's --opt), else maps to "" (docker's --label).
-func keyValues(flag string, vals []string, needValue bool) (map[string]string, error) {
-	if len(vals) == 0 {
-		return nil, nil
+// checkLabel is docker's opts.ValidateLabel: a label needs a key without
+// white space (leading blanks are dropped).
+func checkLabel(l string) error {
+	key, _, _ := strings.Cut(l, "=")
+	key = strings.TrimLeft(key, " \t")
+	switch {
+	case key == "":
+		return fmt.Errorf("invalid label '%s': empty name", l)
+	case strings.ContainsAny(key, " \t"):
+		return fmt.Errorf("label '%s' contains whitespaces", key)
 	}
-	m := make(map[string]string, len(vals))
-	for _, kv := range vals {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok && needValue {
-			return nil, statusError{Code: 125, Msg: fmt.Sprintf("invalid argument %q for %q flag: invalid key value pair format: %s", kv, flag, kv)}
-		}
-		m[k] = v
-	}
-	return m, nil
+	return nil
 }

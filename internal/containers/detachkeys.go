@@ -16,11 +16,11 @@ var errDetached = detachkeys.ErrDetached
 // parseDetachKeys turns a detachKeys value into bytes ("" is ctrl-p,ctrl-q).
 func parseDetachKeys(s string) ([]byte, error) { return detachkeys.Parse(s) }
 
-// checkDetachKeys is parseDetachKeys with dockerd's error for the API.
+// checkDetachKeys is parseDetachKeys with dockerd's attach error (400).
 func checkDetachKeys(s string) ([]byte, error) {
 	keys, err := detachkeys.Parse(s)
 	if err != nil {
-		return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("Invalid detachKeys (%s) provided", s))
+		return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("Invalid detach keys (%s) provided", s))
 	}
 	return keys, nil
 }

@@ -42,7 +42,7 @@ func (s *Service) Create(ctx context.Context, name, driver string, driverOpts, l
 			}
 			return volume.Volume{}, opErr("create", name, errdefs.ErrConflict.WithMessage(fmt.Sprintf("driver '%s' already has volume '%s': volume name must be unique", v.Driver, name)))
 		}
-		return s.toAPI(ctx, v, false), nil
+		return s.toAPI(v), nil
 	}
 	if driver == "" {
 		driver = LocalDriver
@@ -63,7 +63,7 @@ func (s *Service) Create(ctx context.Context, name, driver string, driverOpts, l
 	s.mu.Unlock()
 	s.publish(name, events.ActionCreate, map[string]string{"driver": driver})
 	s.log.Debug().Str("volume", name).Str("driver", driver).Msg("volume created")
-	return s.toAPI(ctx, v, false), nil
+	return s.toAPI(v), nil
 }
 
 // createLocal checks the options, then stages <Root>/.tmp-<name>-* with

@@ -3,8 +3,10 @@ package volumes
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,7 +30,7 @@ func (s *Service) Get(ctx context.Context, name string) (volume.Volume, error) {
 		return volume.Volume{}, errNoSuchVolume(name)
 	}
 	if v.Driver == LocalDriver {
-		return s.toAPI(ctx, v, true), nil
+		return s.toAPI(v), nil
 	}
 	unlock := s.locks.lock(name)
 	defer unlock()
@@ -54,11 +56,11 @@ func (s *Service) Get(ctx context.Context, name string) (volume.Volume, error) {
 	}
 	v.scope = c.scope
 	s.mu.Unlock()
-	out := s.toAPI(ctx, v, true)
+	out := s.toAPI(v)
 	if len(pv.Status) > 0 {
 		out.Status = pv.Status
 	}
-	if t, err := time.Parse(time.RFC3339Nano, pv.CreatedAt); err == nil && pv.CreatedAt != "" {
+	if t, err := time.Parse(time.RFC3339Nano, pv.CreatedAt); err == nil {
 		out.CreatedAt = t.Format(time.RFC3339)
 	}
 	return out, nil
@@ -88,7 +90,7 @@ func (s *Service) List(ctx context.Context, f filters.Args) ([]*volume.Volume, [
 
 	out := []*volume.Volume{}
 	for _, v := range known {
-		a := s.toAPI(ctx, v, false)
+		a := s.toAPI(v)
 		out = append(out, &a)
 	}
 	extra, warnings := s.pluginVolumes(ctx, f, known)
@@ -110,15 +112,7 @@ func (s *Service) List(ctx context.Context, f filters.Args) ([]*volume.Volume, [
 		}
 		kept = append(kept, a)
 	}
-	slices.SortFunc(kept, func(a, b *volume.Volume) int {
-		if a.Name < b.Name {
-			return -1
-		}
-		if a.Name > b.Name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(kept, func(a, b *volume.Volume) int { return strings.Compare(a.Name, b.Name) })
 	return kept, warnings, nil
 }
 
@@ -180,14 +174,14 @@ func (s *Service) pluginVolumes(ctx context.Context, f filters.Args, known []*vo
 }
 
 // toAPI describes v as the API does.
-func (s *Service) toAPI(_ context.Context, v *vol, _ bool) volume.Volume {
+func (s *Service) toAPI(v *vol) volume.Volume {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := volume.Volume{
 		Name:      v.Name,
 		Driver:    v.Driver,
-		Labels:    cloneMap(v.Labels),
-		Options:   cloneMap(v.Options),
+		Labels:    maps.Clone(v.Labels),
+		Options:   maps.Clone(v.Options),
 		Scope:     v.scope,
 		CreatedAt: v.CreatedAt.Format(time.RFC3339),
 	}
@@ -207,15 +201,4 @@ func (s *Service) drop(v *vol) {
 	if err := os.RemoveAll(s.volDir(v.Name)); err != nil {
 		s.log.Warn().Err(err).Str("volume", v.Name).Msg("removing volume metadata")
 	}
-}
-
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

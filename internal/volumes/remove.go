@@ -46,6 +46,10 @@ func (s *Service) removeLocked(ctx context.Context, v *vol, force bool) error {
 			if err := unmountLocal(s.dataPath(name)); err != nil {
 				return opErr("remove", name, err)
 			}
+			// Should the rest fail, the volume stays, and unmounted.
+			s.mu.Lock()
+			v.mounted = false
+			s.mu.Unlock()
 		}
 	} else {
 		c, err := s.plugins.get(ctx, v.Driver)

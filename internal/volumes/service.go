@@ -125,8 +125,11 @@ func New(opt Options) (*Service, error) {
 			if _, err := os.Stat(filepath.Join(p, dataDir)); err != nil {
 				continue
 			}
-			st, _ := os.Stat(p)
-			m = meta{Name: name, Driver: LocalDriver, CreatedAt: st.ModTime()}
+			info, err := e.Info()
+			if err != nil {
+				continue
+			}
+			m = meta{Name: name, Driver: LocalDriver, CreatedAt: info.ModTime()}
 		}
 		v := &vol{meta: m, refs: map[string]int{}, scope: "local"}
 		if m.Driver == LocalDriver && needsMount(m.Options) && mounts[filepath.Join(p, dataDir)] {

@@ -26,7 +26,7 @@ func (s *Service) DiskUsage(ctx context.Context) ([]*volume.Volume, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		a := s.toAPI(ctx, v, false)
+		a := s.toAPI(v)
 		size, err := dirSize(ctx, s.dataPath(v.Name))
 		if err != nil {
 			size = -1
@@ -37,7 +37,8 @@ func (s *Service) DiskUsage(ctx context.Context) ([]*volume.Volume, error) {
 	return out, nil
 }
 
-// dirSize adds up the allocated bytes below dir, counting hard links once.
+// dirSize adds up the sizes of the files below dir (apparent sizes, as
+// dockerd's), counting hard links once.
 func dirSize(ctx context.Context, dir string) (int64, error) {
 	var size int64
 	seen := map[uint64]bool{}
@@ -47,6 +48,9 @@ func dirSize(ctx context.Context, dir string) (int64, error) {
 		}
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if d.IsDir() {
+			return nil
 		}
 		info, err := d.Info()
 		if err != nil {
@@ -58,9 +62,7 @@ func dirSize(ctx context.Context, dir string) (int64, error) {
 			}
 			seen[st.Ino] = true
 		}
-		if !d.IsDir() {
-			size += info.Size()
-		}
+		size += info.Size()
 		return nil
 	})
 	return size, err

@@ -45,7 +45,7 @@ func (d *Daemon) StartPTY(t *testing.T, args ...string) *PTY {
 			t.Fatal("docker CLI not found on PATH: install the docker-ce-cli package (Docker's apt repository) or docker.io (Debian)")
 		}
 		cmd = exec.Command(bin, args...)
-		cmd.Env = clientEnviron("DOCKER_HOST="+d.Host, "DOCKER_CONFIG="+d.dockerConfig, "DOCKER_CLI_HINTS=false", "TERM=xterm")
+		cmd.Env = append(d.DockerEnv(), "TERM=xterm")
 	}
 	return StartPTYCommand(t, cmd)
 }

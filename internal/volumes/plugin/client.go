@@ -23,7 +23,6 @@ const MediaType = "application/vnd.docker.plugins.v1.2+json"
 // hangs only delays the calls made to it, each up to its own timeout.
 type Client struct {
 	name string
-	addr string
 	base string // scheme://host the requests go to
 	hc   *http.Client
 }
@@ -35,7 +34,7 @@ func NewClient(spec *Spec) (*Client, error) {
 		return nil, err
 	}
 	tr := &http.Transport{DisableKeepAlives: true, ResponseHeaderTimeout: 0}
-	c := &Client{name: spec.Name, addr: spec.Addr, hc: &http.Client{Transport: tr}}
+	c := &Client{name: spec.Name, hc: &http.Client{Transport: tr}}
 	d := &net.Dialer{Timeout: 5 * time.Second}
 	switch u.Scheme {
 	case "unix":
@@ -63,12 +62,6 @@ func NewClient(spec *Spec) (*Client, error) {
 	}
 	return c, nil
 }
-
-// Name is the plugin's name.
-func (c *Client) Name() string { return c.name }
-
-// Addr is where the plugin listens.
-func (c *Client) Addr() string { return c.addr }
 
 func tlsConfig(t *TLSConfig) (*tls.Config, error) {
 	// Docker trusts a plugin without a CA file (it found it in a directory

@@ -94,18 +94,6 @@ func (c *Client) Unmount(ctx context.Context, name, id string) error {
 	return r.err()
 }
 
-// Path is VolumeDriver.Path.
-func (c *Client) Path(ctx context.Context, name string) (string, error) {
-	var r struct {
-		Mountpoint string
-		Err        string
-	}
-	if err := c.Call(ctx, "VolumeDriver.Path", ShortTimeout, map[string]any{"Name": name}, &r); err != nil {
-		return "", err
-	}
-	return r.Mountpoint, errResp{r.Err}.err()
-}
-
 // Get is VolumeDriver.Get; a plugin that does not know the volume answers
 // with an Err.
 func (c *Client) Get(ctx context.Context, name string) (*Volume, error) {
