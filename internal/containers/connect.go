@@ -12,11 +12,13 @@ import (
 	netsvc "github.com/skiff-engine/skiff/internal/network"
 )
 
-// dockerd's refusals for containers whose network is not theirs.
+// dockerd's refusals (daemon/container_operations.go) for containers
+// whose network is not theirs.
 var (
-	errConflictHostNetwork   = errdefs.ErrPermissionDenied.WithMessage("container cannot be disconnected from host network or connected to host network")
-	errConflictSharedNetwork = errdefs.ErrPermissionDenied.WithMessage("container sharing network namespace with another container or host cannot be connected to any other network")
-	errConflictNoNetwork     = errdefs.ErrPermissionDenied.WithMessage("container cannot be connected to multiple networks with one of the networks in private (none) mode")
+	errConnectHostNetwork    = errdefs.ErrInvalidArgument.WithMessage("cannot connect container to host network - container must be created in host network mode")
+	errDisconnectHostNetwork = errdefs.ErrInvalidArgument.WithMessage("cannot disconnect container from host network - container was created in host network mode")
+	errConflictSharedNetwork = errdefs.ErrInvalidArgument.WithMessage("container sharing network namespace with another container or host cannot be connected to any other network")
+	errConflictNoNetwork     = errdefs.ErrInvalidArgument.WithMessage("container cannot be connected to multiple networks with one of the networks in private (none) mode")
 )
 
 // ConnectNetwork is docker network connect: a stopped container gets the
@@ -44,9 +46,9 @@ func (s *Service) ConnectNetwork(ctx context.Context, netIDOrName string, req ne
 	dns := addrStrings(c.rec.HostConfig.DNS)
 	c.mu.Unlock()
 	switch {
-	case info.Driver == netsvc.DriverHost || mode.IsHost():
-		return errConflictHostNetwork
-	case mode.IsContainer():
+	case info.Driver == netsvc.DriverHost && !mode.IsHost():
+		return errConnectHostNetwork
+	case mode.IsContainer() || mode.IsHost():
 		return errConflictSharedNetwork
 	case mode.IsNone() || info.Driver == netsvc.DriverNull:
 		return errConflictNoNetwork
@@ -78,6 +80,13 @@ func (s *Service) ConnectNetwork(ctx context.Context, netIDOrName string, req ne
 	c.rec.NetworkSettings.Networks[info.Name] = es
 	c.mu.Unlock()
 	if err := s.save(c, false); err != nil {
+		// not connected after all: no interface the record does not list
+		c.mu.Lock()
+		delete(c.rec.NetworkSettings.Networks, info.Name)
+		c.mu.Unlock()
+		if running {
+			s.opt.Networks.Leave(id, info.ID)
+		}
 		return err
 	}
 	if running {
@@ -122,11 +131,11 @@ func (s *Service) DisconnectNetwork(ctx context.Context, netIDOrName string, req
 		_, connected = ns.Networks[key]
 	}
 	c.mu.Unlock()
-	if mode.IsHost() || info.Driver == netsvc.DriverHost {
-		return errConflictHostNetwork
+	if mode.IsHost() && info.Driver == netsvc.DriverHost {
+		return errDisconnectHostNetwork
 	}
 	if !connected {
-		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("container %s is not connected to network %s", id, netIDOrName))
+		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("container %s is not connected to network %s", id, key))
 	}
 	if running && lerr == nil {
 		s.opt.Networks.Leave(id, info.ID)

@@ -92,18 +92,14 @@ func (s *Service) stopHealthLocked(c *ctr) {
 }
 
 // probeLoop runs the probe at the healthcheck's interval (the start
-// interval while starting within the start period) until stop.
+// interval while starting within the start period) until stop, as
+// dockerd's monitor and its getInterval.
 func (s *Service) probeLoop(c *ctr, cmd []string, hc container.HealthConfig, started time.Time, stop chan struct{}) {
 	interval := orDefault(hc.Interval, healthDefaultInterval)
 	startInterval := orDefault(hc.StartInterval, healthDefaultStartInterval)
-	startPeriod := hc.StartPeriod
 	next := func() time.Duration {
-		elapsed := time.Since(started)
-		if elapsed >= startPeriod {
+		if time.Since(started) >= hc.StartPeriod {
 			return interval
-		}
-		if rest := startPeriod - elapsed; rest < interval {
-			return rest
 		}
 		c.mu.Lock()
 		starting := c.rec.State.Health != nil && c.rec.State.Health.Status == container.Starting

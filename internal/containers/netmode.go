@@ -2,6 +2,8 @@ package containers
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/containerd/errdefs"
@@ -52,7 +54,7 @@ func (s *Service) checkNetworkMode(hc *container.HostConfig, cfg *container.Conf
 	}
 	if mode.IsHost() || mode.IsNone() {
 		if len(nets) > 1 || (len(nets) == 1 && nets[string(mode)] == nil) {
-			return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("container cannot be connected to network endpoints: %s", strings.Join(keys(nets), ", ")))
+			return nil, errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("container cannot be connected to network endpoints: %s", strings.Join(slices.Sorted(maps.Keys(nets)), ", ")))
 		}
 	}
 	if nets[string(mode)] == nil {
@@ -70,14 +72,6 @@ func (s *Service) checkNetworkMode(hc *container.HostConfig, cfg *container.Conf
 		}
 	}
 	return nets, nil
-}
-
-func keys(m map[string]*network.EndpointSettings) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // checkNetworks is the start-time check: each network must exist, the
@@ -141,7 +135,7 @@ func (s *Service) joinedNetNS(rec *record) (*ctr, error) {
 		return nil, errdefs.ErrInvalidArgument.WithMessage("cannot join own network namespace")
 	}
 	if !t.rec.State.Running || t.rec.State.Pid == 0 {
-		return nil, errdefs.ErrConflict.WithMessage("cannot join network of a non running container: " + t.rec.ID)
+		return nil, errdefs.ErrConflict.WithMessage(fmt.Sprintf("cannot join network namespace of a non running container: container %s is %s", strings.TrimPrefix(t.rec.Name, "/"), status(&t.rec.State, t.removing)))
 	}
 	return t, nil
 }

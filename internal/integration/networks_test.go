@@ -33,10 +33,16 @@ func webServer(t *testing.T, d *harness.Daemon, bb, net string, extra ...string)
 	return name
 }
 
-// nc80Get is a shell command that fetches http://host/ (busybox wget of
-// the test image crashes; nc does the same job).
-func nc80Get(host string) string {
-	return `printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 2 ` + host + ` 80 | tail -n 1 | grep .`
+// wgetWeb is a shell command that fetches http://host/, bounded by
+// timeout(1) rather than wget -T: Debian's busybox-static 1.35 is built
+// without FEATURE_WGET_TIMEOUT yet still accepts -T, and getopt32 then
+// stores its value through a NULL pointer (a segfault before any network
+// I/O, on the host as well; Debian enables the feature from 1.36.1-5).
+// "|| false" keeps sh from exec'ing timeout as the container's PID 1:
+// busybox timeout execs the command in its own process, and PID 1
+// ignores the SIGTERM it sends then.
+func wgetWeb(host string) string {
+	return "{ timeout 3 wget -qO- http://" + host + "/ || false; }"
 }
 
 func containerIP(t *testing.T, d *harness.Daemon, name, net string) string {
@@ -56,7 +62,7 @@ func TestNetworkNameResolution(t *testing.T) {
 	}
 
 	for _, host := range []string{web, "webalias", ip} {
-		r := d.Docker("run", "--rm", "--network", netA, bb, "sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do "+nc80Get(host)+" && exit 0; sleep 0.3; done; exit 1")
+		r := d.Docker("run", "--rm", "--network", netA, bb, "sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do "+wgetWeb(host)+" && exit 0; sleep 0.3; done; exit 1")
 		if r.ExitCode != 0 || r.Stdout != "hello from web\n" {
 			t.Errorf("GET http://%s/ from %s: %s", host, netA, r)
 		}
@@ -74,17 +80,17 @@ func TestNetworkNameResolution(t *testing.T) {
 		}
 	})
 	t.Run("OtherNetworkIsolated", func(t *testing.T) {
-		r := d.Docker("run", "--rm", "--network", netB, bb, "sh", "-c", nc80Get(ip))
+		r := d.Docker("run", "--rm", "--network", netB, bb, "sh", "-c", wgetWeb(ip))
 		if r.ExitCode == 0 {
 			t.Errorf("a container on %s reached %s on %s: %s", netB, ip, netA, r)
 		}
-		r = d.Docker("run", "--rm", "--network", netB, bb, "nslookup", web)
+		r = d.Docker("run", "--rm", "--network", netB, bb, "busybox", "nslookup", web)
 		if r.ExitCode == 0 && strings.Contains(r.Stdout, ip) {
 			t.Errorf("%s resolved from another network: %s", web, r)
 		}
 	})
 	t.Run("DefaultBridgeHasNoNames", func(t *testing.T) {
-		r := d.Docker("run", "--rm", bb, "sh", "-c", nc80Get(web))
+		r := d.Docker("run", "--rm", bb, "sh", "-c", wgetWeb(web))
 		if r.ExitCode == 0 {
 			t.Errorf("the default bridge resolved a container name: %s", r)
 		}
@@ -98,7 +104,7 @@ func TestNetworkInternal(t *testing.T) {
 	open := netCreate(t, d)
 	web := webServer(t, d, bb, open)
 	ip := containerIP(t, d, web, open)
-	r := d.Docker("run", "--rm", "--network", internal, bb, "sh", "-c", "ip route; "+nc80Get(ip))
+	r := d.Docker("run", "--rm", "--network", internal, bb, "sh", "-c", "ip route; "+wgetWeb(ip))
 	if strings.Contains(r.Stdout, "default") {
 		t.Errorf("a container on an --internal network has a default route: %s", r)
 	}
@@ -107,7 +113,7 @@ func TestNetworkInternal(t *testing.T) {
 	}
 	// containers on the internal network still reach each other
 	iweb := webServer(t, d, bb, internal)
-	r = d.Docker("run", "--rm", "--network", internal, bb, "sh", "-c", "sleep 0.5; "+nc80Get(iweb))
+	r = d.Docker("run", "--rm", "--network", internal, bb, "sh", "-c", "sleep 0.5; "+wgetWeb(iweb))
 	if r.Stdout != "hello from web\n" {
 		t.Errorf("within an --internal network: %s", r)
 	}
@@ -123,7 +129,7 @@ func TestNetworkConnectDisconnectLive(t *testing.T) {
 	// a container on B waits until web answers: only a live connect to A can end it
 	c := uniqueName(t, "client")
 	d.MustDocker("run", "-d", "--name", c, "--network", netB, bb, "sh", "-c",
-		"until "+nc80Get(web)+" >/tmp/o 2>/dev/null; do sleep 0.2; done; cat /tmp/o")
+		"until "+wgetWeb(web)+" >/tmp/o 2>/dev/null; do sleep 0.2; done; cat /tmp/o")
 	removeContainersAtEnd(t, d, c)
 	time.Sleep(500 * time.Millisecond)
 	d.MustDocker("network", "connect", "--alias", "cli", netA, c)
@@ -137,7 +143,7 @@ func TestNetworkConnectDisconnectLive(t *testing.T) {
 	// disconnect: the name stops resolving at once
 	g := uniqueName(t, "gone")
 	d.MustDocker("run", "-d", "--name", g, "--network", netA, bb, "sh", "-c",
-		"while "+nc80Get(web)+" >/dev/null 2>&1; do sleep 0.2; done; echo gone")
+		"while "+wgetWeb(web)+" >/dev/null 2>&1; do sleep 0.2; done; echo gone")
 	removeContainersAtEnd(t, d, g)
 	time.Sleep(500 * time.Millisecond)
 	d.MustDocker("network", "disconnect", netA, g)

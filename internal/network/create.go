@@ -14,6 +14,7 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/events"
 	"github.com/moby/moby/api/types/network"
+	"golang.org/x/sys/unix"
 
 	"github.com/skiff-engine/skiff/internal/network/bridge"
 	"github.com/skiff-engine/skiff/internal/network/ipam"
@@ -72,7 +73,7 @@ func (s *Service) CreateNetwork(ctx context.Context, req network.CreateRequest) 
 	rec.IPAM.Config = cfgs
 	n := s.state(rec)
 	if err := s.ensureBridge(n); err != nil {
-		bridge.Delete(s.nl, n.bridge)
+		bridge.DeleteLink(s.nl, n.bridge)
 		if rec.EnableIPv6 && ipv6Unavailable(err) {
 			return network.CreateResponse{}, errdefs.ErrNotImplemented.WithMessage("IPv6 is disabled in skiff's networks' namespace: cannot create an IPv6 network")
 		}
@@ -81,12 +82,12 @@ func (s *Service) CreateNetwork(ctx context.Context, req network.CreateRequest) 
 	s.nets[rec.ID] = n
 	if err := s.applyRules(); err != nil {
 		delete(s.nets, rec.ID)
-		bridge.Delete(s.nl, n.bridge)
+		bridge.DeleteLink(s.nl, n.bridge)
 		return network.CreateResponse{}, err
 	}
 	if err := s.save(&rec); err != nil {
 		delete(s.nets, rec.ID)
-		bridge.Delete(s.nl, n.bridge)
+		bridge.DeleteLink(s.nl, n.bridge)
 		s.applyRules()
 		return network.CreateResponse{}, err
 	}
@@ -94,11 +95,11 @@ func (s *Service) CreateNetwork(ctx context.Context, req network.CreateRequest) 
 	return network.CreateResponse{ID: rec.ID}, nil
 }
 
+// ipv6Unavailable tells the refusal of a namespace with IPv6 disabled
+// from other failures to address the bridge.
 func ipv6Unavailable(err error) bool {
-	return errors.Is(err, os.ErrPermission) || errors.Is(err, errAFNotSupported) || strings.Contains(err.Error(), "address family not supported") || strings.Contains(err.Error(), "permission denied")
+	return errors.Is(err, os.ErrPermission) || errors.Is(err, unix.EAFNOSUPPORT)
 }
-
-var errAFNotSupported = errors.New("address family not supported by protocol")
 
 // checkCreate refuses what only another driver or swarm could do, with
 // dockerd's words where it has them.

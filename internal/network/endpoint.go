@@ -36,7 +36,7 @@ func (s *Service) Lookup(idOrName string) (Info, error) {
 }
 
 func (n *netState) info() Info {
-	return Info{ID: n.rec.ID, Name: n.rec.Name, Driver: n.rec.Driver, Internal: n.rec.Internal, UserDefined: n.isBridge() && !n.isDefault()}
+	return Info{ID: n.rec.ID, Name: n.rec.Name, Driver: n.rec.Driver, Internal: n.rec.Internal, UserDefined: n.userDefined()}
 }
 
 // JoinRequest asks for a running (or starting) container's interface on
@@ -129,7 +129,7 @@ func (s *Service) Join(ctx context.Context, req JoinRequest) (*network.EndpointS
 		s.mu.Lock()
 		s.release(n, ep)
 		s.mu.Unlock()
-		bridge.Detach(s.nl, ep.HostIf)
+		bridge.DeleteLink(s.nl, ep.HostIf)
 		return nil, err
 	}
 	s.publish(n, events.ActionConnect, map[string]string{"container": req.ContainerID})
@@ -317,7 +317,7 @@ func (s *Service) leave(containerID, networkID string, exiting bool) {
 	stopDNS := !s.hasUserDefined(containerID)
 	s.mu.Unlock()
 	detach := func() {
-		if err := bridge.Detach(s.nl, ep.HostIf); err != nil {
+		if err := bridge.DeleteLink(s.nl, ep.HostIf); err != nil {
 			s.log.Warn().Err(err).Str("veth", ep.HostIf).Msg("deleting an endpoint's veth pair")
 		}
 	}
@@ -383,10 +383,8 @@ func (s *Service) Restore(containerID, containerName string, pid int, networkNam
 // hasUserDefined reports whether a container is on a network with name
 // resolution; call with s.mu held.
 func (s *Service) hasUserDefined(containerID string) bool {
-	for nid := range s.byCtr[containerID] {
-		if n := s.nets[nid]; n != nil && n.info().UserDefined {
-			return true
-		}
+	for range s.userNets(containerID) {
+		return true
 	}
 	return false
 }

@@ -56,8 +56,6 @@ func (s *Service) sorted() []*netState {
 
 func nowUTC() time.Time { return time.Now().UTC() }
 
-func itoa(i int) string { return strconv.Itoa(i) }
-
 // parseMTU reads com.docker.network.driver.mtu.
 func parseMTU(v string) (int, bool) {
 	if v == "" {

@@ -60,11 +60,7 @@ func (c containerNames) LookupName(name string) (v4, v6 []netip.Addr, ok bool) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for nid := range s.byCtr[c.id] {
-		n := s.nets[nid]
-		if n == nil || !n.info().UserDefined {
-			continue
-		}
+	for n := range s.userNets(c.id) {
 		short := name
 		if base, ok := strings.CutSuffix(name, "."+strings.ToLower(n.rec.Name)); ok {
 			short = base
@@ -91,11 +87,7 @@ func (c containerNames) LookupAddr(a netip.Addr) (string, bool) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for nid := range s.byCtr[c.id] {
-		n := s.nets[nid]
-		if n == nil || !n.info().UserDefined {
-			continue
-		}
+	for n := range s.userNets(c.id) {
 		for _, ep := range n.eps {
 			if ep.Addr.Addr() == a || ep.Addr6.Addr() == a {
 				return ep.ContainerName + "." + n.rec.Name, true

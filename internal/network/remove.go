@@ -40,7 +40,7 @@ func (s *Service) remove(n *netState) error {
 	}
 	delete(s.nets, n.rec.ID)
 	if n.isBridge() {
-		if err := bridge.Delete(s.nl, n.bridge); err != nil {
+		if err := bridge.DeleteLink(s.nl, n.bridge); err != nil {
 			s.log.Warn().Err(err).Str("bridge", n.bridge).Msg("deleting the bridge")
 		}
 		if err := s.applyRules(); err != nil {

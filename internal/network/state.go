@@ -4,10 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"iter"
 	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/moby/moby/api/types/network"
@@ -51,6 +53,22 @@ func (n *netState) isBridge() bool { return n.rec.Driver == DriverBridge }
 
 // isDefault is the predefined "bridge" network (no DNS, --link works).
 func (n *netState) isDefault() bool { return n.rec.Name == network.NetworkBridge }
+
+// userDefined networks have name resolution (the default bridge, host
+// and none have not).
+func (n *netState) userDefined() bool { return n.isBridge() && !n.isDefault() }
+
+// userNets are the user-defined networks a container is on; call with
+// s.mu held.
+func (s *Service) userNets(containerID string) iter.Seq[*netState] {
+	return func(yield func(*netState) bool) {
+		for nid := range s.byCtr[containerID] {
+			if n := s.nets[nid]; n != nil && n.userDefined() && !yield(n) {
+				return
+			}
+		}
+	}
+}
 
 // predefined are the networks that cannot be removed.
 func (n *netState) predefined() bool {
@@ -169,7 +187,7 @@ func (s *Service) ensurePredefined() error {
 			rec.IPAM.Config = []network.IPAMConfig{cfg}
 			rec.Options = map[string]string{
 				optDefaultBridge: "true", optICC: "true", optMasquerade: "true",
-				optHostBinding: "0.0.0.0", optBridgeName: "docker0", optMTU: itoa(s.opt.MTU),
+				optHostBinding: "0.0.0.0", optBridgeName: "docker0", optMTU: strconv.Itoa(s.opt.MTU),
 			}
 		}
 		if err := s.save(&rec); err != nil {
@@ -252,22 +270,7 @@ func (s *Service) routePrefixes() []netip.Prefix {
 
 // ensureBridge sets a bridge network's device up.
 func (s *Service) ensureBridge(n *netState) error {
-	var gw netip.Prefix
-	if n.gw4.IsValid() {
-		gw = n.gw4
-	}
-	if err := bridge.Ensure(s.nl, bridge.Bridge{Name: n.bridge, Gateway: gw, MTU: n.mtu}); err != nil {
-		return err
-	}
-	if n.gw6.IsValid() {
-		if l, err := s.nl.LinkByName(n.bridge); err == nil {
-			a := &netlink.Addr{IPNet: &net.IPNet{IP: net.IP(n.gw6.Addr().AsSlice()), Mask: net.CIDRMask(n.gw6.Bits(), 128)}, Flags: 0x80}
-			if err := s.nl.AddrReplace(l, a); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return bridge.Ensure(s.nl, bridge.Bridge{Name: n.bridge, Gateway: n.gw4, Gateway6: n.gw6, MTU: n.mtu})
 }
 
 // applyRules rebuilds the nftables rules from the bridge networks; call

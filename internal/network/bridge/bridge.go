@@ -34,9 +34,11 @@ func Handle(ns *os.File) (*netlink.Handle, error) {
 
 // Bridge is one network's bridge device.
 type Bridge struct {
-	Name    string
-	Gateway netip.Prefix // the gateway address with the subnet's length; invalid for none
-	MTU     int
+	Name string
+	// Gateway and Gateway6 are the gateway addresses with their subnet's
+	// length; invalid when the family is off.
+	Gateway, Gateway6 netip.Prefix
+	MTU               int
 }
 
 // Ensure creates the bridge when missing and gives it its address; it
@@ -59,8 +61,14 @@ func Ensure(h *netlink.Handle, b Bridge) error {
 			return err
 		}
 	}
-	if b.Gateway.IsValid() {
-		addr := &netlink.Addr{IPNet: ipNet(b.Gateway)}
+	for _, gw := range []netip.Prefix{b.Gateway, b.Gateway6} {
+		if !gw.IsValid() {
+			continue
+		}
+		addr := &netlink.Addr{IPNet: ipNet(gw)}
+		if gw.Addr().Is6() {
+			addr.Flags = unix.IFA_F_NODAD
+		}
 		if err := h.AddrReplace(link, addr); err != nil {
 			return fmt.Errorf("addressing bridge %s: %w", b.Name, err)
 		}
@@ -71,8 +79,9 @@ func Ensure(h *netlink.Handle, b Bridge) error {
 	return nil
 }
 
-// Delete removes a bridge; a missing one is not an error.
-func Delete(h *netlink.Handle, name string) error {
+// DeleteLink removes a bridge, or a veth pair by either end; a missing
+// one (a pair that went with its container's namespace) is no error.
+func DeleteLink(h *netlink.Handle, name string) error {
 	link, err := h.LinkByName(name)
 	if err != nil {
 		if isNotFound(err) {

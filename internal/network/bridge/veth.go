@@ -2,7 +2,6 @@ package bridge
 
 import (
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -24,13 +23,6 @@ type Endpoint struct {
 	Gateway6 netip.Addr
 	MAC      net.HardwareAddr
 	MTU      int
-}
-
-// NewHostIfName picks an outer interface name.
-func NewHostIfName() string {
-	var b [4]byte
-	rand.Read(b[:])
-	return "veth" + hex.EncodeToString(b[:])[:7]
 }
 
 // NewMAC is a random locally administered unicast address, as Docker 28
@@ -66,7 +58,7 @@ func Attach(bh *netlink.Handle, ctrNS *os.File, ep Endpoint) (err error) {
 	}
 	defer func() {
 		if err != nil {
-			Detach(bh, ep.HostIf)
+			DeleteLink(bh, ep.HostIf)
 		}
 	}()
 	host, err := bh.LinkByName(ep.HostIf)
@@ -100,7 +92,7 @@ func configureInner(ch *netlink.Handle, ep Endpoint) error {
 		}
 		addr := &netlink.Addr{IPNet: ipNet(a)}
 		if a.Addr().Is6() {
-			addr.Flags = 0x80 // IFA_F_NODAD: usable at once, no 1 s duplicate detection
+			addr.Flags = unix.IFA_F_NODAD // usable at once, no 1 s duplicate detection
 		}
 		if err := ch.AddrAdd(link, addr); err != nil {
 			return fmt.Errorf("addressing %s: %w", ep.IfName, err)
@@ -121,17 +113,4 @@ func configureInner(ch *netlink.Handle, ep Endpoint) error {
 		}
 	}
 	return nil
-}
-
-// Detach deletes the veth pair by its outer end; the inner end goes with
-// it. A pair already gone (its container namespace died) is no error.
-func Detach(bh *netlink.Handle, hostIf string) error {
-	link, err := bh.LinkByName(hostIf)
-	if err != nil {
-		if isNotFound(err) {
-			return nil
-		}
-		return err
-	}
-	return bh.LinkDel(link)
 }

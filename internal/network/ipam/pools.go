@@ -100,6 +100,3 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	a, _ := netip.AddrFromSlice(b)
 	return a
 }
-
-// LastAddr is exported for the data plane (broadcast addresses).
-func LastAddr(p netip.Prefix) netip.Addr { return lastAddr(p) }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -93,7 +94,7 @@ func Do(ns *os.File, fn func() error) error {
 // WriteSysctl sets a net.* sysctl of the namespace ns (procfs resolves
 // /proc/sys/net by the opening thread's namespace).
 func WriteSysctl(ns *os.File, key, value string) error {
-	p := filepath.Join("/proc/sys", filepath.FromSlash(dotsToSlashes(key)))
+	p := filepath.Join("/proc/sys", strings.ReplaceAll(key, ".", "/"))
 	return Do(ns, func() error {
 		err := os.WriteFile(p, []byte(value), 0o644)
 		if errors.Is(err, os.ErrNotExist) {
@@ -101,14 +102,4 @@ func WriteSysctl(ns *os.File, key, value string) error {
 		}
 		return err
 	})
-}
-
-func dotsToSlashes(k string) string {
-	b := []byte(k)
-	for i := range b {
-		if b[i] == '.' {
-			b[i] = '/'
-		}
-	}
-	return string(b)
 }

@@ -7,6 +7,7 @@
 package nft
 
 import (
+	"net"
 	"net/netip"
 
 	"github.com/google/nftables"
@@ -99,10 +100,7 @@ func saddr(p netip.Prefix) []expr.Any {
 	if !p.Addr().Is4() {
 		off, n = 8, 16
 	}
-	mask := make([]byte, n)
-	for i := 0; i < p.Bits(); i++ {
-		mask[i/8] |= 0x80 >> (i % 8)
-	}
+	mask := net.CIDRMask(p.Bits(), int(n)*8)
 	return []expr.Any{
 		&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: off, Len: n},
 		&expr.Bitwise{SourceRegister: 1, DestRegister: 1, Len: n, Mask: mask, Xor: make([]byte, n)},
