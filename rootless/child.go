@@ -22,10 +22,7 @@ func RunChild() error {
 	if !ok {
 		return fmt.Errorf("unknown rootless network driver %q", name)
 	}
-	cd, err := drv.child()
-	if err != nil {
-		return err
-	}
+	cd := drv.child()
 	return child.Child(child.Opt{
 		PipeFDEnvKey:              envPipeFD,
 		RunActivationHelperEnvKey: envActivationHelp,

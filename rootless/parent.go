@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/user"
@@ -48,12 +49,16 @@ func Run(opt Options) error {
 	os.Setenv(envMapping, string(m.Mapping))
 	if m.Mapping == MappingSingleID {
 		opt.Log.Warn().Str("reason", m.Reason).Msg("mapping only your own uid and gid into the user namespace (single-id mapping); images whose files belong to other users lose that ownership. For a full mapping install the uidmap package (newuidmap, newgidmap) and add subordinate ranges: " + m.Fix)
+		// RootlessKit's network drivers need its parent, which needs
+		// newuidmap: the networks' namespace gets loopback only.
+		opt.Log.Warn().Str("rootless_network_driver", netName).Msg("single-id mapping: containers get no egress and no host-gateway (published ports still work); install the uidmap package for " + netName)
+		os.Setenv(envNetworkDriver, NetworkNone)
 		return runSingleID()
 	}
 	if err := parent.InitStateDir(opt.StateDir); err != nil {
 		return fmt.Errorf("preparing %s: %w", opt.StateDir, err)
 	}
-	pd, err := drv.parent()
+	pd, err := drv.parent(opt.StateDir, driverLog())
 	if err != nil {
 		return err
 	}
@@ -77,8 +82,13 @@ func Run(opt Options) error {
 }
 
 type networkDriver struct {
-	parent func() (network.ParentDriver, error)
-	child  func() (network.ChildDriver, error)
+	// parent makes the host half; stateDir holds its sockets, log gets
+	// a helper program's output.
+	parent func(stateDir string, log io.Writer) (network.ParentDriver, error)
+	child  func() network.ChildDriver
+	// gatewayHost is the host part of the driver's gateway in egressCIDR,
+	// which forwards to the host's loopback; 0 when there is none.
+	gatewayHost byte
 }
 
 // MappingChoice is the id mapping the host allows, and why.
@@ -161,6 +171,16 @@ func init() {
 	// the daemon runs at debug level (SetDebug).
 	logrus.SetLevel(logrus.WarnLevel)
 	logrus.SetOutput(os.Stderr)
+}
+
+// driverLog is where a network helper program's output goes: the
+// daemon's stderr at debug level, else nowhere (its failures still come
+// back as errors).
+func driverLog() io.Writer {
+	if logrus.IsLevelEnabled(logrus.DebugLevel) {
+		return os.Stderr
+	}
+	return io.Discard
 }
 
 // SetDebug makes RootlessKit's own logging verbose.

@@ -84,6 +84,9 @@ type Config struct {
 	// RootlessNetworkDriver is the egress driver of the rootless network
 	// namespace: gvisor-tap-vsock (built in), slirp4netns or pasta.
 	RootlessNetworkDriver string `json:"rootless-network-driver,omitempty"`
+	// HostGatewayIP is the address --add-host h:host-gateway resolves to;
+	// empty means the rootless egress driver's host-loopback address.
+	HostGatewayIP string `json:"host-gateway-ip,omitempty"`
 	// RootlessPortDriver publishes ports: builtin (RootlessKit's forwarder)
 	// or implicit (the network driver does it).
 	RootlessPortDriver string `json:"rootless-port-driver,omitempty"`
@@ -237,7 +240,7 @@ func Defaults() *Config {
 		DefaultShmSize: 64 << 20,
 		SeccompProfile: "builtin",
 		// RootlessNetworkDriver stays empty: the rootless package picks its
-		// default driver (loopback only until egress lands).
+		// default driver (the built-in gvisor-tap-vsock).
 		RootlessPortDriver: PortBuiltin,
 	}
 	if d, err := paths.DataRoot(); err == nil {

@@ -108,6 +108,8 @@ func TestParse(t *testing.T) {
 		{name: "bad dns", in: `{"dns": ["one.one"]}`, wantErr: "dns:"},
 		{name: "bad network driver", in: `{"rootless-network-driver": "vpnkit"}`, wantErr: "rootless-network-driver"},
 		{name: "bad port driver", in: `{"rootless-port-driver": "socat"}`, wantErr: "rootless-port-driver"},
+		{name: "host gateway ip", in: `{"host-gateway-ip": "192.168.1.5"}`},
+		{name: "bad host gateway ip", in: `{"host-gateway-ip": "gateway"}`, wantErr: `host-gateway-ip: "gateway" is not an IP address`},
 		{name: "bad idle timeout", in: `{"idle-timeout": "soon"}`, wantErr: `idle-timeout: time: invalid duration "soon"`},
 		{name: "numeric idle timeout", in: `{"idle-timeout": 30}`, wantErr: "duration must be a string"},
 		{name: "bad shm", in: `{"default-shm-size": "lots"}`, wantErr: "invalid size"},

@@ -26,7 +26,6 @@ var dockerOnlyKeys = map[string]bool{
 	"firewall-backend":             true,
 	"fixed-cidr-v6":                true,
 	"group":                        true,
-	"host-gateway-ip":              true,
 	"host-gateway-ips":             true,
 	"icc":                          true,
 	"init":                         true,

@@ -91,6 +91,11 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("rootless-network-driver: %q is not one of gvisor-tap-vsock, slirp4netns, pasta", c.RootlessNetworkDriver)
 	}
+	if c.HostGatewayIP != "" {
+		if _, err := netip.ParseAddr(c.HostGatewayIP); err != nil {
+			return fmt.Errorf("host-gateway-ip: %q is not an IP address", c.HostGatewayIP)
+		}
+	}
 	switch c.RootlessPortDriver {
 	case "", PortBuiltin, PortImplicit:
 	default:

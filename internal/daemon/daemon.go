@@ -117,6 +117,7 @@ func flagConfig(f *Flags) *config.Config {
 		Debug:                 f.Debug,
 		IdleTimeout:           config.Duration(f.IdleTimeout),
 		RootlessNetworkDriver: f.RootlessNetworkDriver,
+		HostGatewayIP:         f.HostGatewayIP,
 	}
 }
 
@@ -126,7 +127,7 @@ func flagKeys(set map[string]bool) map[string]bool {
 		switch name {
 		case "host":
 			out["hosts"] = true
-		case "data-root", "log-level", "debug", "idle-timeout", "rootless-network-driver":
+		case "data-root", "log-level", "debug", "idle-timeout", "rootless-network-driver", "host-gateway-ip":
 			out[name] = true
 		}
 	}

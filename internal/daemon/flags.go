@@ -19,7 +19,8 @@ type Flags struct {
 	LogLevel              string        `short:"l" name:"log-level" enum:",debug,info,warn,error,fatal" default:"" help:"Log level (debug, info, warn, error, fatal)."`
 	Debug                 bool          `short:"D" help:"Debug logging (same as --log-level debug)."`
 	IdleTimeout           time.Duration `name:"idle-timeout" help:"Exit after this long with no API connection and no running container (0: never)."`
-	RootlessNetworkDriver string        `name:"rootless-network-driver" help:"Egress driver of the rootless namespace."`
+	RootlessNetworkDriver string        `name:"rootless-network-driver" help:"Egress driver of the rootless namespace: gvisor-tap-vsock (built in, default), slirp4netns or pasta."`
+	HostGatewayIP         string        `name:"host-gateway-ip" help:"IP address that the special 'host-gateway' string in --add-host resolves to (rootless default: the egress driver's address for the host's loopback)."`
 }
 
 // parseFlags parses args (everything after "daemon"). set names the flags

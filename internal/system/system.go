@@ -4,8 +4,10 @@ package system
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -100,6 +102,8 @@ func (b *Backend) Version(context.Context) system.VersionResponse {
 			Version: rootlessKitVersion,
 			Details: map[string]string{
 				"NetworkDriver": rootless.NetworkDriver(),
+				"MTU":           strconv.Itoa(rootless.MTU),
+				"PortDriver":    "skiff",
 				"StateDir":      b.opt.StateDir,
 				"IDMapping":     string(rootless.CurrentMapping()),
 			},
@@ -125,6 +129,15 @@ func (b *Backend) Version(context.Context) system.VersionResponse {
 		KernelVersion: h.kernel,
 		BuildTime:     b.opt.BuildTime,
 	}
+}
+
+// rootlessNetwork describes the rootless egress driver for `docker info`.
+func rootlessNetwork() string {
+	d := rootless.NetworkDriver()
+	if d == rootless.NetworkNone {
+		return "none (single-id mapping: containers have no egress)"
+	}
+	return fmt.Sprintf("%s (MTU %d)", d, rootless.MTU)
 }
 
 // rootlessKitVersion is the RootlessKit library version compiled in.
@@ -191,9 +204,13 @@ func (b *Backend) Info(context.Context) (*system.Info, error) {
 		info.DriverStatus = append(info.DriverStatus,
 			[2]string{"ID Mapping", string(rootless.CurrentMapping())},
 			[2]string{"UID Map", h.uidMap},
-			[2]string{"GID Map", h.gidMap})
+			[2]string{"GID Map", h.gidMap},
+			// The egress of the containers' networks (dockerd has no
+			// field for it; podman shows it in its info too).
+			[2]string{"Rootless Network", rootlessNetwork()})
 		if rootless.CurrentMapping() == rootless.MappingSingleID {
 			info.Warnings = append(info.Warnings, "WARNING: single-id mapping: only your own uid and gid exist in the user namespace; install the uidmap package and add subordinate ranges to /etc/subuid and /etc/subgid for a full mapping")
+			info.Warnings = append(info.Warnings, "WARNING: single-id mapping: containers have no egress and no host-gateway (published ports work); install the uidmap package for the rootless network driver")
 		}
 	}
 	if cg.V2 {

@@ -413,8 +413,12 @@ func checkDevFuse(e *env) Result {
 }
 
 func checkDevTun(e *env) Result {
-	return checkDevice(e, "/dev/net/tun", "the network drivers' tap device", "tun",
-		"slirp4netns, pasta and gvisor-tap-vsock cannot create the tap device: containers get no network", true)
+	// The egress driver (gvisor-tap-vsock by default, or slirp4netns,
+	// pasta) opens /dev/net/tun inside the user namespace to make tap0 in
+	// the networks' namespace; there only the file mode counts (no
+	// capability of the host applies), so 0600 root-owned shuts it out.
+	return checkDevice(e, "/dev/net/tun", "the rootless network driver's tap device", "tun",
+		"the rootless network driver (gvisor-tap-vsock, slirp4netns or pasta) cannot open it to make its tap device: the daemon fails to start; published ports and container-to-container traffic need no tap, egress and host-gateway do", true)
 }
 
 const cgroupFix = "boot with systemd.unified_cgroup_hierarchy=1 (cgroup v2), and delegate controllers: " +

@@ -5,7 +5,7 @@
 # podman's settings for a fair comparison: overlay storage (else it
 # silently uses vfs) and runc (crun fails on hybrid-cgroup hosts).
 if [ "$(id -u)" = 0 ]; then
-	user=skiff-bench
+	user=${BENCH_USER:-skiff-bench} # another user keeps parallel runs apart
 	id "$user" >/dev/null 2>&1 || useradd -m -s /bin/bash "$user"
 	for f in /etc/subuid /etc/subgid; do grep -q "^$user:" "$f" || echo "$user:500000:65536" >>"$f"; done
 	uid=$(id -u "$user")

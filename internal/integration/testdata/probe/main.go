@@ -4,11 +4,13 @@
 //	probe keyctl           keyctl(KEYCTL_GET_KEYRING_ID, session keyring)
 //	probe unshare-user     start a child in a new user namespace
 //	probe open-write PATH  open PATH for writing
+//	probe udp-echo PORT    echo UDP datagrams on PORT forever (prefixed "echo:")
 package main
 
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"syscall"
@@ -40,6 +42,9 @@ func main() {
 			err = errno
 		}
 	case "true":
+	case "udp-echo":
+		udpEcho(os.Args[2])
+		return
 	case "open-write":
 		var f *os.File
 		if f, err = os.OpenFile(os.Args[2], os.O_WRONLY, 0); err == nil {
@@ -54,4 +59,22 @@ func main() {
 		return
 	}
 	fmt.Println("ok")
+}
+
+// udpEcho answers every datagram on port with "echo:" and its payload.
+func udpEcho(port string) {
+	pc, err := net.ListenPacket("udp", ":"+port)
+	if err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+	fmt.Println("listening")
+	buf := make([]byte, 65535)
+	for {
+		n, from, err := pc.ReadFrom(buf)
+		if err != nil {
+			os.Exit(1)
+		}
+		pc.WriteTo(append([]byte("echo:"), buf[:n]...), from)
+	}
 }
