@@ -15,6 +15,7 @@ type containerCmd struct {
 	Inspect containerInspectCmd `cmd:"" help:"Display detailed information on one or more containers."`
 	Logs    logsCmd             `cmd:"" help:"Fetch the logs of a container."`
 	Top     topCmd              `cmd:"" help:"Display the running processes of a container."`
+	Port    portCmd             `cmd:"" help:"List port mappings or a specific mapping for the container."`
 	Attach  attachCmd           `cmd:"" help:"Attach local standard input, output, and error streams to a running container."`
 	Exec    execCmd             `cmd:"" help:"Execute a command in a running container."`
 	Cp      cpCmd               `cmd:"" help:"Copy files/folders between a container and the local filesystem."`

@@ -32,6 +32,7 @@ type rootCmd struct {
 	Ps      psCmd      `cmd:"" help:"List containers."`
 	Logs    logsCmd    `cmd:"" help:"Fetch the logs of a container."`
 	Top     topCmd     `cmd:"" help:"Display the running processes of a container."`
+	Port    portCmd    `cmd:"" help:"List port mappings or a specific mapping for the container."`
 	Attach  attachCmd  `cmd:"" help:"Attach local standard input, output, and error streams to a running container."`
 	Exec    execCmd    `cmd:"" help:"Execute a command in a running container."`
 	Cp      cpCmd      `cmd:"" help:"Copy files/folders between a container and the local filesystem."`
@@ -45,6 +46,8 @@ type rootCmd struct {
 	Update  updateCmd  `cmd:"" help:"Update configuration of one or more containers."`
 
 	Container containerCmd `cmd:"" help:"Manage containers."`
+	Network   networkCmd   `cmd:"" help:"Manage networks."`
+	Volume    volumeCmd    `cmd:"" help:"Manage volumes."`
 
 	Pull    pullCmd    `cmd:"" help:"Download an image from a registry."`
 	Push    pushCmd    `cmd:"" help:"Upload an image to a registry."`
@@ -66,6 +69,7 @@ type rootCmd struct {
 	Completion completionCmd `cmd:"" help:"Generate a shell completion script (bash, zsh, fish)."`
 	Daemon     daemonCmd     `cmd:"" passthrough:"" help:"Run the skiff daemon."`
 	Check      checkCmd      `cmd:"" passthrough:"" help:"Check whether this host can run skiff."`
+	Unshare    unshareCmd    `cmd:"" help:"Run a command in the rootless daemon's user and mount namespaces."`
 }
 
 // systemCmd groups `skiff system ...`.

@@ -7,7 +7,9 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
+	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/system"
+	"github.com/moby/moby/api/types/volume"
 	"github.com/skiff-engine/skiff/internal/filters"
 )
 
@@ -21,6 +23,34 @@ type SystemBackend interface {
 	// SubscribeEvents returns the buffered events matching the window and
 	// filters, and a channel of live ones; cancel ends the subscription.
 	SubscribeEvents(ctx context.Context, since, until string, ef filters.Args) (past []events.Message, live <-chan events.Message, cancel func(), err error)
+}
+
+// VolumesBackend is what the volume routes need from the engine.
+// internal/volumes implements it. Errors carry errdefs kinds (NotFound 404,
+// InvalidParameter 400, Conflict 409, Unavailable 503 for a plugin that
+// does not answer).
+type VolumesBackend interface {
+	// Create makes a volume or returns the existing one; name "" makes an
+	// anonymous volume, driver "" means "local".
+	Create(ctx context.Context, name, driver string, driverOpts, labels map[string]string) (volume.Volume, error)
+	Get(ctx context.Context, name string) (volume.Volume, error)
+	Remove(ctx context.Context, name string, force bool) error
+	List(ctx context.Context, f filters.Args) ([]*volume.Volume, []string, error) // filters: dangling, driver, label, name
+	Prune(ctx context.Context, f filters.Args) (volume.PruneReport, error)        // filters: all, label, label!
+}
+
+// NetworksBackend is what the network routes need from the engine.
+// internal/network implements it. idOrName is a full or unique-prefix ID
+// or a name. Errors carry errdefs kinds (NotFound 404, InvalidParameter
+// 400, Conflict 409, PermissionDenied 403 for predefined networks).
+type NetworksBackend interface {
+	CreateNetwork(ctx context.Context, req network.CreateRequest) (network.CreateResponse, error)
+	ListNetworks(ctx context.Context, f filters.Args) ([]network.Summary, error) // filters: dangling, driver, id, label, name, scope, type
+	InspectNetwork(ctx context.Context, idOrName string, verbose bool, scope string) (network.Inspect, error)
+	RemoveNetwork(ctx context.Context, idOrName string) error
+	PruneNetworks(ctx context.Context, f filters.Args) (network.PruneReport, error)
+	ConnectNetwork(ctx context.Context, idOrName string, req network.ConnectRequest) error
+	DisconnectNetwork(ctx context.Context, idOrName string, req network.DisconnectRequest) error
 }
 
 // ContainersBackend is what the container routes need from the engine.

@@ -30,6 +30,10 @@ type Options struct {
 	// Containers serves the container routes (exec, attach/ws and resize
 	// aside); nil leaves them 501 stubs.
 	Containers ContainersBackend
+	// Networks serves the network routes; nil leaves them 501 stubs.
+	Networks NetworksBackend
+	// Volumes serves the volume routes; nil leaves them 501 stubs.
+	Volumes VolumesBackend
 	// Logger logs requests at debug level and handler faults at error
 	// level; handlers get it from their request context (zerolog.Ctx).
 	Logger zerolog.Logger
@@ -86,6 +90,9 @@ func New(opts Options) *Server {
 	s.registerSystemRoutes()
 	s.registerImageRoutes()
 	s.registerContainerRoutes()
+	s.registerExecRoutes()
+	s.registerNetworkRoutes()
+	s.registerVolumeRoutes()
 	s.registerDiskUsageRoute()
 
 	s.httpServer = &http.Server{

@@ -10,7 +10,6 @@ import (
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
-	"github.com/moby/moby/api/types/network"
 	"go.podman.io/storage"
 
 	"github.com/skiff-engine/skiff/internal/runtime/spec"
@@ -43,20 +42,20 @@ func (s *Service) Create(ctx context.Context, name, platform string, req *contai
 	if err := checkLogConfig(&hc.LogConfig); err != nil {
 		return container.CreateResponse{}, err
 	}
-	if err := checkNetworkMode(hc); err != nil {
+	nets, err := s.checkNetworkMode(hc, &cfg, req.NetworkingConfig)
+	if err != nil {
 		return container.CreateResponse{}, err
 	}
 	img, err := s.opt.Images.Lookup(ctx, cfg.Image)
 	if err != nil {
 		return container.CreateResponse{}, err
 	}
-	userVolumes := cfg.Volumes
 	mergeImageConfig(&cfg, &img.Config.Config)
 	path, args := entrypointAndArgs(cfg.Entrypoint, cfg.Cmd)
 	if path == "" {
 		return container.CreateResponse{}, errdefs.ErrInvalidArgument.WithMessage("No command specified")
 	}
-	if _, err := parseMounts(hc, userVolumes); err != nil {
+	if _, err := userMounts(hc); err != nil {
 		return container.CreateResponse{}, err
 	}
 	warnings, err := spec.Verify(hc, &cfg, s.opt.Cgroups, s.opt.Rootless)
@@ -66,7 +65,12 @@ func (s *Service) Create(ctx context.Context, name, platform string, req *contai
 	if warnings == nil {
 		warnings = []string{}
 	}
+	warnings = append(warnings, portWarnings(hc)...)
 
+	mps, undoVolumes, err := s.registerMounts(ctx, &cfg, hc)
+	if err != nil {
+		return container.CreateResponse{}, err
+	}
 	id := newID()
 	if cfg.Hostname == "" {
 		cfg.Hostname = spec.DefaultHostname(id, hc)
@@ -74,6 +78,7 @@ func (s *Service) Create(ctx context.Context, name, platform string, req *contai
 	if name == "" {
 		name = s.generateName(id)
 	} else if err := s.reserveName(name, id); err != nil {
+		undoVolumes()
 		return container.CreateResponse{}, err
 	}
 	rec := record{
@@ -81,9 +86,13 @@ func (s *Service) Create(ctx context.Context, name, platform string, req *contai
 		Path: path, Args: args,
 		Image: req.Config.Image, ImageID: "sha256:" + img.ID,
 		Config: &cfg, HostConfig: hc,
-		Driver: s.driverName(),
+		Driver:      s.driverName(),
+		MountPoints: mps,
+
+		NetworkSettings: &container.NetworkSettings{Networks: nets},
 	}
 	if err := s.materialize(ctx, &rec, img.ID); err != nil {
+		undoVolumes()
 		s.releaseName(name, id)
 		return container.CreateResponse{}, err
 	}
@@ -144,28 +153,6 @@ func checkLogConfig(lc *container.LogConfig) error {
 		lc.Config = map[string]string{}
 	}
 	return nil
-}
-
-// checkNetworkMode stores the default network as Docker does ("bridge").
-// A network that does not exist fails the start, not the create, as with
-// dockerd: a 404 at create would make the docker CLI pull the image.
-func checkNetworkMode(hc *container.HostConfig) error {
-	switch {
-	case hc.NetworkMode == "" || hc.NetworkMode.IsDefault():
-		hc.NetworkMode = network.NetworkBridge
-	case hc.NetworkMode.IsContainer():
-		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("--network %s is not supported yet", hc.NetworkMode))
-	}
-	return nil
-}
-
-// checkNetworkExists is the start-time check: only the built-in networks
-// exist until the network service lands.
-func checkNetworkExists(mode container.NetworkMode) error {
-	if mode.IsBridge() || mode.IsHost() || mode.IsNone() || mode.IsDefault() {
-		return nil
-	}
-	return errdefs.ErrNotFound.WithMessage(fmt.Sprintf("network %s not found", mode))
 }
 
 // driverName is the storage driver (inspect's Driver).

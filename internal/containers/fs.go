@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/containerd/errdefs"
+	securejoin "github.com/cyphar/filepath-securejoin"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
 
@@ -30,18 +31,27 @@ func (s *Service) mountFor(ctx context.Context, c *ctr) (*rootfsMount, error) {
 	if err != nil {
 		return nil, err
 	}
-	mps, _ := parseMountsNoCreate(rec.HostConfig)
+	mps, releaseVolumes, err := s.mountVolumesFor(ctx, mountsOf(&rec))
+	if err != nil {
+		s.unmountRootfs(store, rec.ID)
+		return nil, err
+	}
 	var once sync.Once
 	return &rootfsMount{root: root, mounts: mps, rec: rec, release: func() {
-		once.Do(func() { s.unmountRootfs(store, rec.ID) })
+		once.Do(func() { releaseVolumes(); s.unmountRootfs(store, rec.ID) })
 	}}, nil
 }
 
-// resolve picks the root a container path is read from: a bind mount's
-// source when the path lies under one, else the container's filesystem.
-// The path stays confined to that root.
+// resolve picks the root a container path is read from: a bind's or a
+// volume's source (its subpath) when the path lies under one, else the
+// container's filesystem. The path stays confined to that root.
 func (m *rootfsMount) resolve(p string) (root, rel string, mp *mountPoint) {
 	if mp, rel := resolveInMount(m.mounts, p); mp != nil {
+		if mp.Subpath != "" {
+			if sub, err := securejoin.SecureJoin(mp.Source, mp.Subpath); err == nil {
+				return sub, rel, mp
+			}
+		}
 		return mp.Source, rel, mp
 	}
 	return m.root, p, nil

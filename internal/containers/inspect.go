@@ -20,7 +20,7 @@ func (s *Service) Inspect(ctx context.Context, idOrName string, size bool) (*con
 	removing := c.removing
 	c.mu.Unlock()
 	st := rec.State
-	mps, _ := parseMountsNoCreate(rec.HostConfig)
+	mps := mountsOf(&rec)
 	resp := &container.InspectResponse{
 		ID:      rec.ID,
 		Created: rec.Created.Format(time.RFC3339Nano),
@@ -38,6 +38,7 @@ func (s *Service) Inspect(ctx context.Context, idOrName string, size bool) (*con
 			Error:      st.Error,
 			StartedAt:  apiTime(st.StartedAt),
 			FinishedAt: apiTime(st.FinishedAt),
+			Health:     st.Health, // replaced, never changed in place (health.go)
 		},
 		Image:           rec.ImageID,
 		ResolvConfPath:  rec.ResolvConfPath,
@@ -51,8 +52,8 @@ func (s *Service) Inspect(ctx context.Context, idOrName string, size bool) (*con
 		HostConfig:      rec.HostConfig,
 		Mounts:          apiMounts(mps),
 		Config:          rec.Config,
-		NetworkSettings: networkSettings(rec.HostConfig.NetworkMode),
-		ExecIDs:         nil,
+		NetworkSettings: networkSettings(&rec),
+		ExecIDs:         s.execs.running(c),
 	}
 	if store, err := s.opt.Images.Store(ctx); err == nil {
 		gd := &storage.DriverData{Name: rec.Driver, Data: map[string]string{}}
@@ -74,11 +75,20 @@ func (s *Service) Inspect(ctx context.Context, idOrName string, size bool) (*con
 	return resp, nil
 }
 
-// networkSettings is the network mode's entry, without addresses until
-// networks exist.
-func networkSettings(mode container.NetworkMode) *container.NetworkSettings {
+// networkSettings is the record's networks (addresses while it runs)
+// and published ports, copied for a response.
+func networkSettings(rec *record) *container.NetworkSettings {
 	ns := &container.NetworkSettings{Ports: network.PortMap{}, Networks: map[string]*network.EndpointSettings{}}
-	if mode != "" && !mode.IsContainer() {
+	if r := rec.NetworkSettings; r != nil {
+		ns.SandboxID, ns.SandboxKey = r.SandboxID, r.SandboxKey
+		for k, v := range r.Ports {
+			ns.Ports[k] = v
+		}
+		for k, v := range r.Networks {
+			ns.Networks[k] = v.Copy()
+		}
+	}
+	if mode := rec.HostConfig.NetworkMode; len(ns.Networks) == 0 && mode != "" && !mode.IsContainer() {
 		ns.Networks[string(mode)] = &network.EndpointSettings{}
 	}
 	return ns

@@ -79,6 +79,11 @@ func (s *Service) parseListQuery(ctx context.Context, opts server.ListOptions) (
 		}
 		q.all = true
 	}
+	for _, v := range f.Get("health") {
+		if container.ValidateHealthStatus(container.HealthStatus(v)) != nil {
+			return nil, errdefs.ErrInvalidArgument.WithMessage("Unrecognised filter value for health: " + v)
+		}
+	}
 	for _, v := range f.Get("exited") {
 		code, err := strconv.Atoi(v)
 		if err != nil {
@@ -156,10 +161,15 @@ func (q *listQuery) match(v *view) bool {
 		return false
 	}
 	if f.Contains("volume") {
-		mps, _ := parseMountsNoCreate(rec.HostConfig)
 		found := false
-		for _, m := range mps {
-			found = found || f.ExactMatch("volume", m.Source) || f.ExactMatch("volume", m.Destination)
+		for _, m := range mountsOf(rec) {
+			// dockerd matches a volume's name (a bind's source) or the
+			// destination.
+			nameOrSource := m.Name
+			if nameOrSource == "" {
+				nameOrSource = m.Source
+			}
+			found = found || f.ExactMatch("volume", nameOrSource) || f.ExactMatch("volume", m.Destination)
 		}
 		if !found {
 			return false
@@ -168,7 +178,7 @@ func (q *listQuery) match(v *view) bool {
 	if !f.ExactMatch("network", string(rec.HostConfig.NetworkMode)) {
 		return false
 	}
-	if f.Contains("health") && !f.ExactMatch("health", "none") {
+	if !f.ExactMatch("health", string(healthStatus(st))) {
 		return false
 	}
 	if f.Contains("is-task") {
@@ -208,7 +218,7 @@ func (s *Service) sorted() []*ctr {
 // summary is one entry of `docker ps`.
 func (s *Service) summary(v *view, now time.Time, size bool) container.Summary {
 	rec := &v.rec
-	mps, _ := parseMountsNoCreate(rec.HostConfig)
+	mps := mountsOf(rec)
 	sum := container.Summary{
 		ID:      rec.ID,
 		Names:   []string{rec.Name},
@@ -221,6 +231,7 @@ func (s *Service) summary(v *view, now time.Time, size bool) container.Summary {
 		State:   status(&rec.State, v.removing),
 		Status:  humanStatus(&rec.State, v.removing, now),
 		Mounts:  apiMounts(mps),
+		Health:  healthSummary(&rec.State),
 		NetworkSettings: &container.NetworkSettingsSummary{
 			Networks: map[string]*network.EndpointSettings{},
 		},
@@ -229,9 +240,7 @@ func (s *Service) summary(v *view, now time.Time, size bool) container.Summary {
 		sum.Labels = map[string]string{}
 	}
 	sum.HostConfig.NetworkMode = string(rec.HostConfig.NetworkMode)
-	if m := rec.HostConfig.NetworkMode; m != "" && !m.IsContainer() {
-		sum.NetworkSettings.Networks[string(m)] = &network.EndpointSettings{}
-	}
+	sum.NetworkSettings.Networks = networkSettings(rec).Networks
 	if size {
 		if store, err := s.opt.Images.Store(context.Background()); err == nil {
 			rw, _ := store.ContainerSize(rec.ID)

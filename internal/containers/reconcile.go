@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
@@ -23,7 +24,7 @@ func (s *Service) load() error {
 	if err != nil {
 		return err
 	}
-	var running, stopped []*ctr
+	var running, stopped, restarting []*ctr
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
@@ -47,32 +48,68 @@ func (s *Service) load() error {
 		c := newContainer(rec)
 		s.byID[rec.ID] = c
 		s.names[rec.Name] = rec.ID
-		if rec.State.Running {
+		if rec.State.Restarting {
+			restarting = append(restarting, c) // no task while it waits
+		} else if rec.State.Running {
 			running = append(running, c)
 		} else {
 			stopped = append(stopped, c)
 		}
 	}
-	for _, c := range running {
-		s.reconnect(c)
+	conns := s.dialShims(running)
+	for i, c := range running {
+		s.reconnect(c, conns[i])
 	}
 	for _, c := range stopped {
 		s.clearOrphanTask(c)
+	}
+	for _, c := range restarting {
+		s.clearOrphanTask(c)
+		s.resumeRestart(c)
 	}
 	go s.reconcileStorage()
 	return nil
 }
 
-// reconnect finds a running container's shim again.
-func (s *Service) reconnect(c *ctr) {
-	id := c.rec.ID
+// dialed is the outcome of connecting to one container's shim.
+type dialed struct {
+	task *runtime.Task
+	err  error
+}
+
+// dialShims connects to the shims of the running containers all at once:
+// the API waits for this, and a hung shim then costs its timeout once,
+// not once per container after it.
+func (s *Service) dialShims(cs []*ctr) []dialed {
+	out := make([]dialed, len(cs))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	t, err := s.opt.Runtime.Connect(ctx, id)
+	var wg sync.WaitGroup
+	for i, c := range cs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t, err := s.opt.Runtime.Connect(ctx, c.rec.ID)
+			out[i] = dialed{t, err}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// reconnect takes a running container's shim back, or records the exit
+// the shim left when it is gone.
+func (s *Service) reconnect(c *ctr, d dialed) {
+	id := c.rec.ID
+	t, err := d.task, d.err
 	if err == nil {
 		c.task = t
 		c.rec.State.Pid = t.Pid()
+		s.restoreNetwork(c, t.Pid())
+		s.restorePorts(c)
+		s.restoreVolumes(c)
 		go s.monitor(c, t)
+		s.startHealth(c, true)
 		return
 	}
 	ex, ok := runtime.ReadExit(s.opt.RunDir, id)

@@ -30,7 +30,8 @@ type record struct {
 	Config     *container.Config
 	HostConfig *container.HostConfig
 	State      state
-	// RestartCount counts restarts by a restart policy (none yet).
+	// RestartCount counts restarts by the restart policy since the last
+	// manual start (restart.go).
 	RestartCount   int
 	LogPath        string
 	HostnamePath   string
@@ -40,6 +41,16 @@ type record struct {
 	// CgroupPath is the container's cgroup while it runs ("" when it has
 	// none), for pause and stats.
 	CgroupPath string `json:",omitempty"`
+	// NetworkSettings are the container's networks (the endpoint config
+	// asked at create, addresses while it runs) and published ports.
+	NetworkSettings *container.NetworkSettings `json:",omitempty"`
+	// MountPoints are the binds, volumes and tmpfs mounts resolved at
+	// create (volume names included); nil in records of older engines,
+	// which had binds only (mountsOf reads those from HostConfig).
+	MountPoints []mountPoint `json:",omitempty"`
+	// HasBeenManuallyStopped is a user's stop or kill (dockerd's name):
+	// unless-stopped then stays stopped, across daemon restarts too.
+	HasBeenManuallyStopped bool `json:",omitempty"`
 }
 
 // state is a container's run state, as dockerd's container.State; the
@@ -55,6 +66,8 @@ type state struct {
 	Error      string
 	StartedAt  time.Time
 	FinishedAt time.Time
+	// Health is the healthcheck's state (health.go); nil without one.
+	Health *container.Health `json:",omitempty"`
 }
 
 // container is a record and what the engine holds for it while it runs.
@@ -77,6 +90,8 @@ type ctr struct {
 	exitCh    chan struct{} // closed (and replaced) at each exit
 	removedCh chan struct{} // closed when the container is gone
 	waiters   map[*attachWaiter]struct{}
+	restart   restartState // restart.go
+	health    healthState  // health.go
 }
 
 func newContainer(rec record) *ctr {

@@ -27,13 +27,27 @@ func (s *Service) Remove(ctx context.Context, idOrName string, opts server.Remov
 	}
 	c.opMu.Lock()
 	defer c.opMu.Unlock()
-	return s.remove(c, opts.Force)
+	return s.removeContainer(c, opts.Force, opts.RemoveVolumes)
 }
 
 // remove deletes the record first, then the storage container and the
 // directory: a crash in between leaves debris the reconcile clears, never
 // a record without its filesystem. Call with c.opMu held.
 func (s *Service) remove(c *ctr, force bool) error {
+	// An AutoRemove container (its exit, a failed start) takes its
+	// anonymous volumes with it, as dockerd's auto-remove does.
+	c.mu.Lock()
+	auto := c.rec.HostConfig.AutoRemove
+	c.mu.Unlock()
+	return s.removeContainer(c, force, auto)
+}
+
+// removeContainer is remove; volumes removes the container's anonymous
+// volumes too (rm -v).
+func (s *Service) removeContainer(c *ctr, force, volumes bool) error {
+	if force {
+		s.cancelRestart(c)
+	}
 	c.mu.Lock()
 	if c.removed {
 		c.mu.Unlock()
@@ -45,6 +59,7 @@ func (s *Service) remove(c *ctr, force bool) error {
 	}
 	st := c.rec.State
 	name, id := c.rec.Name, c.rec.ID
+	mps := mountsOf(&c.rec)
 	if st.Running && !force {
 		c.mu.Unlock()
 		if st.Paused {
@@ -89,6 +104,9 @@ func (s *Service) remove(c *ctr, force bool) error {
 	c.removing = false
 	close(c.removedCh)
 	c.mu.Unlock()
+	if volumes {
+		s.removeAnonymousVolumes(id, mps)
+	}
 	s.publish(c, events.ActionDestroy, nil)
 	return nil
 }

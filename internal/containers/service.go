@@ -18,8 +18,10 @@ import (
 
 	"github.com/skiff-engine/skiff/internal/events"
 	"github.com/skiff-engine/skiff/internal/images"
+	netsvc "github.com/skiff-engine/skiff/internal/network"
 	"github.com/skiff-engine/skiff/internal/runtime"
 	"github.com/skiff-engine/skiff/internal/runtime/cgroups"
+	"github.com/skiff-engine/skiff/slirp/portfwd"
 )
 
 // Options configure the container service.
@@ -33,6 +35,18 @@ type Options struct {
 	// Rootless and SingleID describe the engine's user namespace.
 	Rootless, SingleID bool
 	Cgroups            cgroups.Info
+	// Volumes creates, mounts and removes named and anonymous volumes;
+	// nil refuses them (binds and tmpfs still work).
+	Volumes VolumeBackend
+	// Networks is the network service; nil gives every container
+	// loopback only (unit tests).
+	Networks *netsvc.Service
+	// HostGatewayIP is what --add-host h:host-gateway resolves to: an
+	// address that reaches the host (its loopback, rootless).
+	HostGatewayIP string
+	// Ports publishes ports into the networks' namespace; nil publishes
+	// none (unit tests).
+	Ports *portfwd.Forwarder
 }
 
 // Service is the container service; it implements the API's
@@ -50,6 +64,10 @@ type Service struct {
 	mu    sync.Mutex
 	byID  map[string]*ctr
 	names map[string]string // "/name" -> ID
+
+	execs execStore // exec instances, in memory only (exec.go)
+
+	restarts restartCtl // restart policies (restart_run.go)
 }
 
 // New loads every container record and reconciles it with storage and
@@ -175,6 +193,7 @@ func (s *Service) Close() {
 // live-restore: a stopped daemon leaves no container running behind it.
 // (An engine that crashes stops nothing; the next one reconnects.)
 func (s *Service) StopAll(ctx context.Context) {
+	s.beginShutdown()
 	var wg sync.WaitGroup
 	for _, c := range s.all() {
 		c.mu.Lock()

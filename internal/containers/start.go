@@ -30,6 +30,7 @@ func (s *Service) Start(ctx context.Context, idOrName string) error {
 	}
 	c.opMu.Lock()
 	defer c.opMu.Unlock()
+	s.resetRestart(c)
 	return s.start(ctx, c)
 }
 
@@ -53,7 +54,7 @@ func (s *Service) start(ctx context.Context, c *ctr) (retErr error) {
 	rec := c.rec
 	c.mu.Unlock()
 	id := rec.ID
-	if err := checkNetworkExists(rec.HostConfig.NetworkMode); err != nil {
+	if err := s.checkNetworks(&rec); err != nil {
 		return s.startFailed(c, err)
 	}
 
@@ -63,12 +64,16 @@ func (s *Service) start(ctx context.Context, c *ctr) (retErr error) {
 	}
 	var task *runtime.Task
 	var cgroupPath string
+	volumesMounted := false
 	defer func() {
 		if retErr == nil {
 			return
 		}
 		if task != nil {
 			s.discardTask(task)
+		}
+		if volumesMounted {
+			s.releaseVolumes(c)
 		}
 		s.releasePorts(c)
 		s.teardownNetwork(c)
@@ -79,7 +84,12 @@ func (s *Service) start(ctx context.Context, c *ctr) (retErr error) {
 		retErr = s.startFailed(c, retErr)
 	}()
 
-	sp, err := s.buildSpec(&rec, rootfs)
+	mounts, err := s.setupMounts(ctx, &rec, rootfs)
+	if err != nil {
+		return err
+	}
+	volumesMounted = true
+	sp, err := s.buildSpec(&rec, rootfs, mounts)
 	if err != nil {
 		return err
 	}
@@ -132,20 +142,21 @@ func (s *Service) start(ctx context.Context, c *ctr) (retErr error) {
 	}
 	s.publish(c, events.ActionStart, nil)
 	go s.monitor(c, task)
+	s.startHealth(c, false)
 	return nil
 }
 
 // buildSpec makes the OCI spec for a start.
-func (s *Service) buildSpec(rec *record, rootfs string) (*specs.Spec, error) {
+func (s *Service) buildSpec(rec *record, rootfs string, mounts []specs.Mount) (*specs.Spec, error) {
 	hc := rec.HostConfig
-	mps, err := parseMounts(hc, nil)
+	np, err := s.netPathsOf(rec)
 	if err != nil {
 		return nil, err
 	}
 	sp, err := spec.Build(spec.Input{
-		ID: rec.ID, Config: rec.Config, HostConfig: hc, Rootfs: rootfs,
-		HostsPath: rec.HostsPath, ResolvConfPath: rec.ResolvConfPath, HostnamePath: rec.HostnamePath,
-		Mounts:   specMounts(mps),
+		ID: rec.ID, Config: rec.Config, HostConfig: hc, Rootfs: rootfs, NetNSPath: np.ns,
+		HostsPath: np.hosts, ResolvConfPath: np.resolv, HostnamePath: np.hostname,
+		Mounts:   mounts,
 		Rootless: s.opt.Rootless, SingleID: s.opt.SingleID, Cgroups: s.opt.Cgroups,
 	})
 	if err != nil {

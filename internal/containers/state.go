@@ -36,7 +36,7 @@ func humanStatus(st *state, removing bool, now time.Time) string {
 	case st.Running && st.Restarting:
 		return fmt.Sprintf("Restarting (%d) %s ago", st.ExitCode, units.HumanDuration(now.Sub(st.FinishedAt)))
 	case st.Running:
-		return "Up " + units.HumanDuration(now.Sub(st.StartedAt))
+		return "Up " + units.HumanDuration(now.Sub(st.StartedAt)) + healthSuffix(st)
 	case removing:
 		return "Removal In Progress"
 	case st.Dead:

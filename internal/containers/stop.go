@@ -33,6 +33,10 @@ func (s *Service) Stop(ctx context.Context, idOrName, signal string, timeout *in
 // stop stops a running container; NotModified when it is not running.
 // It goes on when the client leaves, as dockerd does.
 func (s *Service) stop(c *ctr, signal string, timeout *int) error {
+	if s.cancelRestart(c) { // waiting to restart: it stops there
+		s.publish(c, events.ActionStop, nil)
+		return nil
+	}
 	c.mu.Lock()
 	running, paused, t, exited := c.rec.State.Running, c.rec.State.Paused, c.task, c.exitCh
 	cfgSignal, cfgTimeout := c.rec.Config.StopSignal, c.rec.Config.StopTimeout
@@ -54,6 +58,7 @@ func (s *Service) stop(c *ctr, signal string, timeout *int) error {
 	} else if cfgTimeout != nil {
 		secs = *cfgTimeout
 	}
+	s.manualStop(c, sig)
 	if paused && cg != "" {
 		// A frozen process cannot act on the signal.
 		if err := cgroups.Freeze(cg, false); err == nil {
@@ -117,6 +122,7 @@ func (s *Service) Restart(ctx context.Context, idOrName, signal string, timeout 
 	if err := s.stop(c, signal, timeout); err != nil && !errdefs.IsNotModified(err) {
 		return err
 	}
+	s.resetRestart(c)
 	if err := s.start(ctx, c); err != nil {
 		return err
 	}
@@ -140,12 +146,16 @@ func (s *Service) Kill(ctx context.Context, idOrName, signal string) error {
 	}
 	c.opMu.Lock()
 	defer c.opMu.Unlock()
+	if s.cancelRestart(c) { // waiting to restart: it stays stopped
+		return nil
+	}
 	c.mu.Lock()
 	running, paused, t, exited, id, cg := c.rec.State.Running, c.rec.State.Paused, c.task, c.exitCh, c.rec.ID, c.rec.CgroupPath
 	c.mu.Unlock()
 	if !running || t == nil {
 		return errNotRunning(id)
 	}
+	s.manualStop(c, sig)
 	if paused && sig != syscall.SIGKILL {
 		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is paused. Unpause the container before stopping or killing", id))
 	}

@@ -35,6 +35,10 @@ func (s *Service) Update(ctx context.Context, idOrName string, uc *container.Upd
 	}
 	applyResources(&hc.Resources, &uc.Resources)
 	if uc.RestartPolicy.Name != "" {
+		if hc.AutoRemove && !uc.RestartPolicy.IsNone() {
+			return resp, errdefs.ErrConflict.WithMessage("Restart policy cannot be updated because AutoRemove is enabled for the container")
+		}
+		// Read at the next exit: the new policy takes effect from there.
 		hc.RestartPolicy = uc.RestartPolicy
 	}
 	warnings, err := spec.Verify(&hc, &cfg, s.opt.Cgroups, s.opt.Rootless)

@@ -23,7 +23,10 @@ import (
 	"github.com/skiff-engine/skiff/internal/runtime"
 	"github.com/skiff-engine/skiff/internal/runtime/cgroups"
 	"github.com/skiff-engine/skiff/internal/system"
+	"github.com/skiff-engine/skiff/internal/volumes"
+	"github.com/skiff-engine/skiff/internal/volumes/plugin"
 	"github.com/skiff-engine/skiff/rootless"
+	"github.com/skiff-engine/skiff/rootless/paths"
 )
 
 // eventRing is how many past events `docker events --since` can replay.
@@ -49,6 +52,7 @@ func Engine(args []string, build Build) int {
 		s.log.Error().Err(err).Msg("")
 		return 1
 	}
+	ready := takeReadyFD()
 	id, err := engineID(s.dataRoot)
 	if err != nil {
 		s.log.Error().Err(err).Msg("engine id")
@@ -91,6 +95,22 @@ func Engine(args []string, build Build) int {
 		return 1
 	}
 	defer rt.Close()
+	vols, err := newVolumes(s.dataRoot, broker, s)
+	if err != nil {
+		s.log.Error().Err(err).Msg("loading volumes")
+		return 1
+	}
+	nets, err := newNetworks(s, broker)
+	if err != nil {
+		s.log.Error().Err(err).Msg("starting the network service")
+		return 1
+	}
+	defer nets.Close()
+	ports, err := newPortForwarder(s)
+	if err != nil {
+		s.log.Error().Err(err).Msg("starting the port forwarder")
+		return 1
+	}
 	cg := cgroups.Detect()
 	ctrs, err = containers.New(containers.Options{
 		DataRoot: s.dataRoot,
@@ -102,11 +122,17 @@ func Engine(args []string, build Build) int {
 		Rootless: rootless.InUserNS(),
 		SingleID: rootless.CurrentMapping() == rootless.MappingSingleID,
 		Cgroups:  cg,
+		Volumes:  vols,
+		Networks: nets,
+		// published ports and the host-gateway address (ports.go)
+		HostGatewayIP: hostGatewayIP(s),
+		Ports:         ports,
 	})
 	if err != nil {
 		s.log.Error().Err(err).Msg("loading containers")
 		return 1
 	}
+	vols.SetUsers(ctrs.VolumeUsers)
 	// Close only drops the shim connections: a SIGTERM stops the
 	// containers first (StopAll below); after an early return or a
 	// crash they go on running and the next engine reconnects.
@@ -128,6 +154,8 @@ func Engine(args []string, build Build) int {
 		System:        systemBackend{sys, system.EventSource{Broker: broker}},
 		Images:        imgs,
 		Containers:    ctrs,
+		Volumes:       vols,
+		Networks:      networksBackend{nets, ctrs},
 		Logger:        s.log,
 		EngineVersion: build.Version,
 	})
@@ -136,6 +164,10 @@ func Engine(args []string, build Build) int {
 		go func(ln net.Listener) { serveErr <- srv.Serve(ln) }(ln)
 	}
 	s.log.Info().Str("version", build.Version).Str("data_root", s.dataRoot).Bool("rootless", rootless.InUserNS()).Msg("API listening")
+	signalServing(ready)
+	// Restart policies: a daemon start (not an engine the supervisor
+	// restarted) starts again what dockerd's restore would.
+	ctrs.StartPolicies(os.Getenv(envEngineRestarted) == "")
 
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
@@ -211,4 +243,21 @@ func engineID(dataRoot string) (string, error) {
 		return "", err
 	}
 	return id, atomicfile.WriteFile(p, []byte(id+"\n"), 0o600)
+}
+
+// newVolumes starts the volume service on <data-root>/volumes, with the
+// plugin directories of this mode (rootless: the user's runtime and config
+// directories, which the engine sees as the user does).
+func newVolumes(dataRoot string, broker *events.Broker, s *settings) (*volumes.Service, error) {
+	configDir, err := paths.ConfigDir()
+	if err != nil {
+		return nil, err
+	}
+	return volumes.New(volumes.Options{
+		Root:       filepath.Join(dataRoot, "volumes"),
+		PluginDirs: plugin.DefaultDirs(rootless.InUserNS(), s.runDir, configDir),
+		Events:     broker,
+		Log:        s.log,
+		Rootless:   rootless.InUserNS(),
+	})
 }
