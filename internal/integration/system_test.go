@@ -73,10 +73,10 @@ func TestSystem(t *testing.T) {
 		}
 	})
 
-	t.Run("DockerNetworkLsNotImplemented", func(t *testing.T) {
+	t.Run("DockerPluginLsNotImplemented", func(t *testing.T) {
 		d := d.For(t)
 		harness.SkiffOnly(t)
-		r := d.Docker("network", "ls")
+		r := d.Docker("plugin", "ls")
 		if r.ExitCode != 1 || !strings.Contains(r.Stderr, "not implemented") {
 			t.Errorf("want exit 1 and \"not implemented\" on stderr; got %s", r)
 		}
