@@ -4,6 +4,8 @@
 # by the docker CLI through their sockets, each exec'ing into a running
 # busybox container made from the same rootfs (set-up as scripts/bench.sh).
 # Target: skiff at most 0.5x the faster of the other two.
+# SKIFF_BASELINE=<skiff binary> adds that build as "skiff-baseline" (its
+# own runtime and data dirs), for a before/after in the same run.
 # As root it runs everything as the unprivileged user "skiff-bench".
 # Needs: go, hyperfine, uidmap, busybox-static, docker.io
 # (dockerd-rootless.sh), rootlesskit, slirp4netns, podman, runc.
@@ -48,8 +50,22 @@ pids+=($!)
 "${as[@]}" setsid podman system service --time=0 >"$work/podman.log" 2>&1 &
 pids+=($!)
 declare -A sock=([skiff]="$rt/skiff/skiff.sock" [dockerd]="$rt/docker.sock" [podman]="$rt/podman/podman.sock")
+engines=(skiff dockerd podman)
+if [ -n "${SKIFF_BASELINE:-}" ]; then
+	cp "$SKIFF_BASELINE" "$work/skiff-baseline"
+	chmod 0755 "$work/skiff-baseline"
+	b="$work/baseline"
+	mkdir -p "$b/run" "$b/data" "$b/config"
+	chmod 0700 "$b/run"
+	[ "$(id -u)" != 0 ] || chown -R "$uid" "$b"
+	"${as[@]}" env XDG_RUNTIME_DIR="$b/run" XDG_DATA_HOME="$b/data" XDG_CONFIG_HOME="$b/config" \
+		setsid "$work/skiff-baseline" daemon >"$work/skiff-baseline.log" 2>&1 &
+	pids+=($!)
+	sock[skiff-baseline]="$b/run/skiff/skiff.sock"
+	engines+=(skiff-baseline)
+fi
 declare -A ctr
-for n in skiff dockerd podman; do
+for n in "${engines[@]}"; do
 	for _ in $(seq 300); do curl -sf --unix-socket "${sock[$n]}" http://d/_ping >/dev/null 2>&1 && break; sleep 0.1; done
 	"${as[@]}" docker -H "unix://${sock[$n]}" import "$work/rootfs.tar" bb >/dev/null
 	ctr[$n]=$("${as[@]}" docker -H "unix://${sock[$n]}" run -d bb sleep 3600)
@@ -59,9 +75,10 @@ echo "== docker exec c true ($runs runs each)"
 hyperfine -N --warmup 5 --runs "$runs" \
 	-n skiff "${as[*]} docker -H unix://${sock[skiff]} exec ${ctr[skiff]} true" \
 	-n podman "${as[*]} docker -H unix://${sock[podman]} exec ${ctr[podman]} true" \
-	-n dockerd "${as[*]} docker -H unix://${sock[dockerd]} exec ${ctr[dockerd]} true"
+	-n dockerd "${as[*]} docker -H unix://${sock[dockerd]} exec ${ctr[dockerd]} true" \
+	${SKIFF_BASELINE:+-n skiff-baseline "${as[*]} docker -H unix://${sock[skiff-baseline]} exec ${ctr[skiff-baseline]} true"}
 
-for n in skiff dockerd podman; do
+for n in "${engines[@]}"; do
 	"${as[@]}" docker -H "unix://${sock[$n]}" rm -f "${ctr[$n]}" >/dev/null || {
 		echo "$n is gone after the run; the end of its log:" >&2
 		tail -n 30 "$work/$n.log" >&2 || true

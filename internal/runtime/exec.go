@@ -63,10 +63,15 @@ var execNamespaces = []string{"cgroup", "ipc", "uts", "net", "pid", "time", "mnt
 // Exec starts cfg's process in the namespaces of the container whose
 // PID 1 is pid (Task.Pid) and returns once the user's program runs, or a
 // *StartError (126 not executable, 127 not found) when it cannot. ctx
-// bounds only the start.
+// bounds only the start. Without a cgroup a parked exec role starts it
+// (execParked); with one, the exec role is started into the cgroup
+// (clone3) and execve's the program itself.
 func (r *Runtime) Exec(ctx context.Context, pid int, cfg ExecConfig) (_ *Process, err error) {
 	if cfg.Process == nil || len(cfg.Process.Args) == 0 {
 		return nil, errdefs.ErrInvalidArgument.WithMessage("exec: no process args")
+	}
+	if cfg.CgroupPath == "" {
+		return r.execParked(ctx, pid, cfg)
 	}
 	self, err := r.sealed()
 	if err != nil {
@@ -443,24 +448,3 @@ func (o ptyOutput) Read(b []byte) (int, error) {
 }
 
 func (o ptyOutput) Close() error { return o.f.Close() }
-
-// TaskSpec is the spec the running task of container id was created with
-// (its bundle's config.json): an exec starts from its process, as dockerd
-// starts from the one containerd holds.
-func (r *Runtime) TaskSpec(id string) (*specs.Spec, error) {
-	if err := checkID(id); err != nil {
-		return nil, err
-	}
-	b, err := os.ReadFile(filepath.Join(bundleDir(r.opts.RunDir, id), "config.json"))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, errdefs.ErrNotFound.WithMessage("no task for container " + id)
-		}
-		return nil, err
-	}
-	var s specs.Spec
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("the task's config.json: %w", err)
-	}
-	return &s, nil
-}

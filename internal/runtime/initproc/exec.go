@@ -10,10 +10,14 @@ import (
 )
 
 // ExecRole is the value of _SKIFF_ROLE for a process exec'd into a
-// running container (docker exec). The engine starts it from the sealed
-// binary already inside the container's namespaces and cgroup; it only
-// hardens itself (rlimits, user, capabilities, no_new_privs, seccomp) and
-// execve's the user's program, as runc's setns init does.
+// running container (docker exec), run from the sealed binary. Parked
+// (EnvExecParked, see exec_parked.go) it is started ahead in the engine's
+// namespaces and, on a request, joins the container's on a throw-away
+// thread, hardens that thread and starts the user's program from it.
+// Otherwise (a container with a cgroup: its fork must use clone3) the
+// engine starts it already inside the container's namespaces and cgroup;
+// it hardens itself (rlimits, user, capabilities, no_new_privs, seccomp)
+// and execve's the user's program, as runc's setns init does.
 const ExecRole = "exec"
 
 // Exec role file descriptors: the sync socket (as init's) and a memfd
@@ -34,6 +38,9 @@ func init() {
 // exit code for it (126, 127, else 125), after telling the engine why.
 func ExecMain() int {
 	sync := newSyncConn(fdSync)
+	if os.Getenv(EnvExecParked) == "1" {
+		return execParked(sync)
+	}
 	spec, err := readExecSpec()
 	if err != nil {
 		return sync.fail(setupError(err))
