@@ -2,6 +2,7 @@ package containers
 
 import (
 	"context"
+	"slices"
 
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/mount"
@@ -39,16 +40,16 @@ func (s *Service) removeAnonymousVolumes(id string, mps []mountPoint) {
 	}
 }
 
-// VolumeUsers lists the containers, running or not, whose mounts name the
-// volume: the volume service refuses to remove it while there are any.
-func (s *Service) VolumeUsers(name string) []string {
-	var out []string
+// VolumeUsers maps each volume name to the containers, running or not,
+// whose mounts name it, in one pass: the volume service refuses to remove
+// a volume while there are any.
+func (s *Service) VolumeUsers() map[string][]string {
+	out := map[string][]string{}
 	for _, c := range s.all() {
 		c.mu.Lock()
 		for _, m := range mountsOf(&c.rec) {
-			if m.Type == mount.TypeVolume && m.Name == name {
-				out = append(out, c.rec.ID)
-				break
+			if m.Type == mount.TypeVolume && !slices.Contains(out[m.Name], c.rec.ID) {
+				out[m.Name] = append(out[m.Name], c.rec.ID)
 			}
 		}
 		c.mu.Unlock()

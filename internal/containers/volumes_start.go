@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"time"
 
 	"github.com/containerd/errdefs"
 	securejoin "github.com/cyphar/filepath-securejoin"
@@ -83,11 +85,60 @@ func (s *Service) unmountVolumes(id string, names []string) {
 	ctx := context.Background()
 	for _, n := range names {
 		if err := s.opt.Volumes.Unmount(ctx, n, id); err != nil {
-			// After an engine restart the volume service does not know
-			// the mounts of containers that were running.
-			s.log.Debug().Err(err).Str("container", id).Str("volume", n).Msg("unmounting a volume")
+			s.log.Warn().Err(err).Str("container", id).Str("volume", n).Msg("unmounting a volume")
 		}
 	}
+}
+
+// restoreVolumes gives the volume service back the mounts of a container
+// that kept running through an engine restart, as dockerd's
+// prepareMountPoints does for live containers: the refcounts are what
+// unmount a tmpfs or bind volume after its last user exits, and what keep
+// another container's exit from unmounting one this container uses. The
+// volume itself is still mounted (the service saw it at load).
+func (s *Service) restoreVolumes(c *ctr) {
+	if s.opt.Volumes == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, m := range mountsOf(&c.rec) {
+		if m.Type != mount.TypeVolume {
+			continue
+		}
+		if _, err := s.mountVolume(ctx, m, c.rec.ID); err != nil {
+			s.log.Warn().Err(err).Str("container", c.rec.ID).Str("volume", m.Name).Msg("restoring the running container's volume mount")
+		}
+	}
+}
+
+// mountVolumesFor mounts a container's volumes for file access (cp,
+// stat), running or not, as dockerd's mountVolumes: a tmpfs, bind or
+// plugin volume otherwise has its content mounted only while a container
+// runs. It returns mps with each volume's Source the path the service
+// gave, and the release. Each use mounts under a ref of its own.
+func (s *Service) mountVolumesFor(ctx context.Context, mps []mountPoint) ([]mountPoint, func(), error) {
+	if s.opt.Volumes == nil {
+		return mps, func() {}, nil
+	}
+	ref := newID()
+	out := slices.Clone(mps)
+	var mounted []string
+	release := func() { s.unmountVolumes(ref, mounted) }
+	for i := range out {
+		m := &out[i]
+		if m.Type != mount.TypeVolume {
+			continue
+		}
+		p, err := s.opt.Volumes.Mount(ctx, m.Name, ref)
+		if err != nil {
+			release()
+			return nil, nil, err
+		}
+		mounted = append(mounted, m.Name)
+		m.Source = p
+	}
+	return out, release, nil
 }
 
 // releaseVolumes unmounts every volume of an exited container.

@@ -117,7 +117,7 @@ func TestRegisterMountsVolumesFrom(t *testing.T) {
 	if len(f.vols) != 1 {
 		t.Errorf("volumes-from created volumes: %v", f.vols)
 	}
-	if got := s.VolumeUsers("existing"); !slices.Equal(got, []string{"src1"}) {
+	if got := s.VolumeUsers()["existing"]; !slices.Equal(got, []string{"src1"}) {
 		t.Errorf("users %v", got)
 	}
 	if _, _, err := s.registerMounts(context.Background(), &container.Config{}, &container.HostConfig{VolumesFrom: []string{"nosuch"}}); !errdefs.IsInvalidArgument(err) {

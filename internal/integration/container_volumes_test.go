@@ -410,6 +410,58 @@ func TestContainerVolumeCp(t *testing.T) {
 	}
 }
 
+// TestContainerVolumeCpMountOptions: docker cp on a stopped container
+// reaches a volume with mount options through its mount (a bind volume
+// here: the bound directory, not the empty _data under it).
+func TestContainerVolumeCpMountOptions(t *testing.T) {
+	d := harness.StartDaemon(t)
+	bb := busybox(t, d)
+	dir := hostDir(t)
+	vol := uniqueName(t, "cpbind")
+	d.MustDocker("volume", "create", "--opt", "type=none", "--opt", "o=bind", "--opt", "device="+dir, vol)
+	removeVolumesAtEnd(t, d, vol)
+	id := strings.TrimSpace(d.MustDocker("create", "-v", vol+":/data", bb, "true"))
+	removeContainersAtEnd(t, d, id)
+	src := filepath.Join(hostDir(t), "in.txt")
+	if err := os.WriteFile(src, []byte("copied in\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.MustDocker("cp", src, id+":/data/in.txt")
+	if b, err := os.ReadFile(filepath.Join(dir, "in.txt")); err != nil || string(b) != "copied in\n" {
+		t.Errorf("cp into the bind volume: %q %v", b, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "out.txt"), []byte("from the host\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(hostDir(t), "out.txt")
+	d.MustDocker("cp", id+":/data/out.txt", dst)
+	if b, err := os.ReadFile(dst); err != nil || string(b) != "from the host\n" {
+		t.Errorf("cp out of the bind volume: %q %v", b, err)
+	}
+}
+
+// TestContainerVolumeMountsAfterEngineKill: a container that runs on
+// through an engine restart keeps its hold on a tmpfs volume: another
+// container using it and exiting does not unmount it under the first.
+func TestContainerVolumeMountsAfterEngineKill(t *testing.T) {
+	d := harness.StartDaemon(t)
+	harness.SkiffOnly(t)
+	bb := busybox(t, d)
+	vol := uniqueName(t, "tmpfsrestart")
+	d.MustDocker("volume", "create", "--opt", "type=tmpfs", "--opt", "device=tmpfs", vol)
+	removeVolumesAtEnd(t, d, vol)
+	id := strings.TrimSpace(d.MustDocker("run", "-d", "-v", vol+":/data", bb, "sh", "-c", "echo kept > /data/f && touch /tmp/ready && sleep 1000"))
+	removeContainersAtEnd(t, d, id)
+	waitFor(t, 10*time.Second, func() bool { return d.Docker("exec", id, "test", "-e", "/tmp/ready").ExitCode == 0 })
+	d.KillEngine()
+	waitFor(t, 20*time.Second, func() bool { return d.Docker("version").ExitCode == 0 })
+	for i := range 2 {
+		if out := d.MustDocker("run", "--rm", "-v", vol+":/data", bb, "cat", "/data/f"); out != "kept\n" {
+			t.Errorf("run %d after the engine kill: %q", i, out)
+		}
+	}
+}
+
 // TestContainerVolumeSurvives: volume data outlives its containers, a
 // daemon restart and an engine SIGKILL with a writer running.
 func TestContainerVolumeSurvives(t *testing.T) {

@@ -42,6 +42,7 @@ func (s *Service) Create(ctx context.Context, name, driver string, driverOpts, l
 			}
 			return volume.Volume{}, opErr("create", name, errdefs.ErrConflict.WithMessage(fmt.Sprintf("driver '%s' already has volume '%s': volume name must be unique", v.Driver, name)))
 		}
+		s.publish(name, events.ActionCreate, map[string]string{"driver": v.Driver}) // dockerd reports every create, even of an existing volume
 		return s.toAPI(v), nil
 	}
 	if driver == "" {

@@ -96,6 +96,10 @@ func (s *Service) List(ctx context.Context, f filters.Args) ([]*volume.Volume, [
 	extra, warnings := s.pluginVolumes(ctx, f, known)
 	out = append(out, extra...)
 
+	var users map[string][]string
+	if checkDangling {
+		users = s.userIndex()
+	}
 	kept := out[:0]
 	for _, a := range out {
 		if !f.ExactMatch("driver", a.Driver) || !f.Match("name", a.Name) || !f.MatchKVList("label", a.Labels) {
@@ -104,7 +108,7 @@ func (s *Service) List(ctx context.Context, f filters.Args) ([]*volume.Volume, [
 		if checkDangling {
 			referenced := false
 			if v := s.lookup(a.Name); v != nil {
-				referenced = len(s.inUse(v)) > 0
+				referenced = len(s.inUse(v, users)) > 0
 			}
 			if referenced == dangling {
 				continue

@@ -7,11 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/containerd/errdefs"
 	"github.com/docker/go-units"
 	"golang.org/x/sys/unix"
+
+	"github.com/skiff-engine/skiff/internal/mountopt"
 )
 
 // The local driver's options, as dockerd's: type and device go together,
@@ -63,8 +64,7 @@ func validateLocalOpts(opts map[string]string, rootless bool) error {
 	if !needsMount(opts) {
 		return nil
 	}
-	flags, _ := parseMountOpts(opts["o"])
-	bind := flags&unix.MS_BIND != 0
+	bind := mountopt.Parse(mountopt.Split(opts["o"])).Flags&unix.MS_BIND != 0
 	if rootless && opts["type"] != "tmpfs" && !bind {
 		return errdefs.ErrInvalidArgument.WithMessage(fmt.Sprintf("rootless skiff cannot mount a volume of type %q: in a user namespace only type=tmpfs and o=bind volumes can be mounted", opts["type"]))
 	}
@@ -110,70 +110,26 @@ func needsMount(opts map[string]string) bool {
 	return opts["type"] != "" || opts["device"] != ""
 }
 
-// mountFlagWords are the o= words that are mount flags, not fs data.
-var mountFlagWords = map[string]struct {
-	clear bool
-	flag  uintptr
-}{
-	"ro": {false, unix.MS_RDONLY}, "rw": {true, unix.MS_RDONLY},
-	"nosuid": {false, unix.MS_NOSUID}, "suid": {true, unix.MS_NOSUID},
-	"nodev": {false, unix.MS_NODEV}, "dev": {true, unix.MS_NODEV},
-	"noexec": {false, unix.MS_NOEXEC}, "exec": {true, unix.MS_NOEXEC},
-	"sync": {false, unix.MS_SYNCHRONOUS}, "async": {true, unix.MS_SYNCHRONOUS},
-	"noatime": {false, unix.MS_NOATIME}, "atime": {true, unix.MS_NOATIME},
-	"nodiratime": {false, unix.MS_NODIRATIME}, "diratime": {true, unix.MS_NODIRATIME},
-	"relatime": {false, unix.MS_RELATIME}, "norelatime": {true, unix.MS_RELATIME},
-	"strictatime": {false, unix.MS_STRICTATIME},
-	"bind":        {false, unix.MS_BIND}, "rbind": {false, unix.MS_BIND | unix.MS_REC},
-	"defaults": {true, 0},
-}
-
-// parseMountOpts splits o= into mount(2) flags and the filesystem's data.
-func parseMountOpts(o string) (uintptr, string) {
-	var flags uintptr
-	var data []string
-	for _, w := range strings.Split(o, ",") {
-		if w == "" {
-			continue
-		}
-		f, ok := mountFlagWords[w]
-		switch {
-		case !ok:
-			data = append(data, w)
-		case f.clear:
-			flags &^= f.flag
-		default:
-			flags |= f.flag
-		}
-	}
-	return flags, strings.Join(data, ",")
-}
-
-// mountLocal mounts a tmpfs or bind volume's _data.
+// mountLocal mounts a tmpfs or bind volume's _data. Propagation words in
+// o= are accepted and left alone: containers bind _data with their own.
 func mountLocal(opts map[string]string, target string) error {
-	flags, data := parseMountOpts(opts["o"])
-	if flags&unix.MS_BIND != 0 {
-		if err := unix.Mount(opts["device"], target, "", flags&(unix.MS_BIND|unix.MS_REC), ""); err != nil {
-			return fmt.Errorf("failed to mount local volume: mount %s:%s, flags: %#x: %w", opts["device"], target, flags, err)
-		}
-		rest := flags &^ (unix.MS_BIND | unix.MS_REC)
-		if rest == 0 {
-			return nil
+	o := mountopt.Parse(mountopt.Split(opts["o"]))
+	if o.Flags&unix.MS_BIND != 0 {
+		if err := unix.Mount(opts["device"], target, "", o.Flags&(unix.MS_BIND|unix.MS_REC), ""); err != nil {
+			return fmt.Errorf("failed to mount local volume: mount %s:%s, flags: %#x: %w", opts["device"], target, o.Flags, err)
 		}
 		// Flags on a bind need a remount, which in a user namespace must
-		// keep the source's locked nosuid/nodev/noexec/ro.
-		var sfs unix.Statfs_t
-		if err := unix.Statfs(target, &sfs); err == nil {
-			rest |= uintptr(sfs.Flags) & (unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC | unix.MS_RDONLY)
-		}
-		if err := unix.Mount("", target, "", unix.MS_REMOUNT|unix.MS_BIND|rest, ""); err != nil {
-			_ = unix.Unmount(target, unix.MNT_DETACH)
-			return fmt.Errorf("failed to mount local volume: remount %s, flags: %#x: %w", target, rest, err)
+		// keep the source's locked flags.
+		if rest := o.Flags &^ (unix.MS_BIND | unix.MS_REC); rest != 0 || o.Clear != 0 {
+			if err := mountopt.RemountBind(target, rest, o.Clear); err != nil {
+				_ = unix.Unmount(target, unix.MNT_DETACH)
+				return fmt.Errorf("failed to mount local volume: %w", err)
+			}
 		}
 		return nil
 	}
-	if err := unix.Mount(opts["device"], target, opts["type"], flags, data); err != nil {
-		return fmt.Errorf("failed to mount local volume: mount %s:%s, flags: %#x, data: %s: %w", opts["device"], target, flags, data, err)
+	if err := unix.Mount(opts["device"], target, opts["type"], o.Flags, o.Data); err != nil {
+		return fmt.Errorf("failed to mount local volume: mount %s:%s, flags: %#x, data: %s: %w", opts["device"], target, o.Flags, o.Data, err)
 	}
 	return nil
 }

@@ -37,6 +37,7 @@ func (s *Service) Prune(ctx context.Context, f filters.Args) (volume.PruneReport
 		candidates = append(candidates, v)
 	}
 	s.mu.Unlock()
+	users := s.userIndex()
 	for _, v := range candidates {
 		if err := ctx.Err(); err != nil {
 			break
@@ -48,6 +49,9 @@ func (s *Service) Prune(ctx context.Context, f filters.Args) (volume.PruneReport
 			continue
 		}
 		if !f.MatchKVList("label", v.Labels) || (f.Contains("label!") && f.MatchKVList("label!", v.Labels)) {
+			continue
+		}
+		if len(s.inUse(v, users)) > 0 {
 			continue
 		}
 		size, freed := s.pruneOne(ctx, v)
@@ -62,11 +66,12 @@ func (s *Service) Prune(ctx context.Context, f filters.Args) (volume.PruneReport
 	return rep, nil
 }
 
-// pruneOne removes v if it is still there and unused once locked.
+// pruneOne removes v if it is still there and unused once locked (a
+// fresh look at the containers: one may have taken it since Prune's).
 func (s *Service) pruneOne(ctx context.Context, v *vol) (int64, bool) {
 	unlock := s.locks.lock(v.Name)
 	defer unlock()
-	if s.lookup(v.Name) != v || len(s.inUse(v)) > 0 {
+	if s.lookup(v.Name) != v || len(s.inUse(v, s.userIndex())) > 0 {
 		return 0, false
 	}
 	size, _ := dirSize(ctx, s.dataPath(v.Name))

@@ -25,7 +25,7 @@ func (s *Service) Remove(ctx context.Context, name string, force bool) error {
 		}
 		return errNoSuchVolume(name)
 	}
-	if refs := s.inUse(v); len(refs) > 0 {
+	if refs := s.inUse(v, s.userIndex()); len(refs) > 0 {
 		return errInUse(name, refs)
 	}
 	if err := s.removeLocked(ctx, v, force); err != nil {

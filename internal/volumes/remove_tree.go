@@ -3,14 +3,25 @@ package volumes
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+
+	"github.com/moby/sys/mountinfo"
 )
 
 // removeTree deletes a volume directory, refusing while anything is
 // mounted below it: a bind volume's source must never be emptied.
 func removeTree(dir string) error {
-	if m := mountsUnder(dir); len(m) > 0 {
-		return fmt.Errorf("refusing to remove %s: still mounted: %s", dir, strings.Join(m, ", "))
+	mounts, err := mountinfo.GetMounts(mountinfo.PrefixFilter(filepath.Clean(dir)))
+	if err != nil {
+		return fmt.Errorf("refusing to remove %s: cannot tell what is mounted below it: %w", dir, err)
+	}
+	if len(mounts) > 0 {
+		var mps []string
+		for _, m := range mounts {
+			mps = append(mps, m.Mountpoint)
+		}
+		return fmt.Errorf("refusing to remove %s: still mounted: %s", dir, strings.Join(mps, ", "))
 	}
 	// The engine is root in its user namespace: files that containers
 	// wrote under any mapped id go too. Directories without write or

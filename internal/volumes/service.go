@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/moby/sys/mountinfo"
 	"github.com/rs/zerolog"
 
 	"github.com/skiff-engine/skiff/internal/atomicfile"
@@ -61,7 +63,7 @@ type Service struct {
 
 	mu    sync.Mutex
 	vols  map[string]*vol
-	users func(name string) []string
+	users func() map[string][]string
 }
 
 // meta is what volume.json holds.
@@ -101,7 +103,6 @@ func New(opt Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	mounts := mountPoints()
 	for _, e := range entries {
 		name := e.Name()
 		p := filepath.Join(opt.Root, name)
@@ -132,21 +133,34 @@ func New(opt Options) (*Service, error) {
 			m = meta{Name: name, Driver: LocalDriver, CreatedAt: info.ModTime()}
 		}
 		v := &vol{meta: m, refs: map[string]int{}, scope: "local"}
-		if m.Driver == LocalDriver && needsMount(m.Options) && mounts[filepath.Join(p, dataDir)] {
-			v.mounted = true
+		if m.Driver == LocalDriver && needsMount(m.Options) {
+			v.mounted, _ = mountinfo.Mounted(filepath.Join(p, dataDir))
 		}
 		s.vols[name] = v
 	}
 	return s, nil
 }
 
-// SetUsers gives the service the function that lists the containers using
-// a volume (whether running or not): those make it in use for remove,
-// prune and the dangling filter.
-func (s *Service) SetUsers(f func(name string) []string) {
+// SetUsers gives the service the function that maps each volume name to
+// the containers using it (whether running or not), in one pass over the
+// containers: those make a volume in use for remove, prune and the
+// dangling filter.
+func (s *Service) SetUsers(f func() map[string][]string) {
 	s.mu.Lock()
 	s.users = f
 	s.mu.Unlock()
+}
+
+// userIndex is the containers using each volume (nil without SetUsers);
+// callers that check many volumes take it once.
+func (s *Service) userIndex() map[string][]string {
+	s.mu.Lock()
+	users := s.users
+	s.mu.Unlock()
+	if users == nil {
+		return nil
+	}
+	return users()
 }
 
 // lookup returns the known volume name, or nil.
@@ -156,10 +170,10 @@ func (s *Service) lookup(name string) *vol {
 	return s.vols[name]
 }
 
-// inUse lists the references to v: containers that use it and mounts.
-func (s *Service) inUse(v *vol) []string {
+// inUse lists the references to v: the containers using it (from
+// users, a userIndex) and its mounts.
+func (s *Service) inUse(v *vol, users map[string][]string) []string {
 	s.mu.Lock()
-	users := s.users
 	refs := make([]string, 0, len(v.refs))
 	for r := range v.refs {
 		refs = append(refs, r)
@@ -167,11 +181,7 @@ func (s *Service) inUse(v *vol) []string {
 	s.mu.Unlock()
 	seen := map[string]bool{}
 	var out []string
-	var fromUsers []string
-	if users != nil {
-		fromUsers = users(v.Name)
-	}
-	for _, r := range append(fromUsers, refs...) {
+	for _, r := range append(slices.Clone(users[v.Name]), refs...) {
 		if !seen[r] {
 			seen[r] = true
 			out = append(out, r)

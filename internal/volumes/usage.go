@@ -21,6 +21,7 @@ func (s *Service) DiskUsage(ctx context.Context) ([]*volume.Volume, error) {
 		}
 	}
 	s.mu.Unlock()
+	users := s.userIndex()
 	out := make([]*volume.Volume, 0, len(vs))
 	for _, v := range vs {
 		if err := ctx.Err(); err != nil {
@@ -31,7 +32,7 @@ func (s *Service) DiskUsage(ctx context.Context) ([]*volume.Volume, error) {
 		if err != nil {
 			size = -1
 		}
-		a.UsageData = &volume.UsageData{Size: size, RefCount: int64(len(s.inUse(v)))}
+		a.UsageData = &volume.UsageData{Size: size, RefCount: int64(len(s.inUse(v, users)))}
 		out = append(out, &a)
 	}
 	return out, nil

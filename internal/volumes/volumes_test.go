@@ -11,7 +11,6 @@ import (
 
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/events"
-	"golang.org/x/sys/unix"
 
 	evbroker "github.com/skiff-engine/skiff/internal/events"
 	"github.com/skiff-engine/skiff/internal/filters"
@@ -68,13 +67,6 @@ func TestValidateLocalOpts(t *testing.T) {
 	}
 }
 
-func TestParseMountOpts(t *testing.T) {
-	flags, data := parseMountOpts("size=1m,ro,nosuid,uid=1000,rw,rbind")
-	if flags != unix.MS_NOSUID|unix.MS_BIND|unix.MS_REC || data != "size=1m,uid=1000" {
-		t.Errorf("flags %#x data %q", flags, data)
-	}
-}
-
 func TestCreateGetRemove(t *testing.T) {
 	s, b := newTestService(t)
 	_, live, cancel := b.Subscribe(time.Time{}, time.Time{}, func(events.Message) bool { return true })
@@ -113,11 +105,8 @@ func TestCreateGetRemove(t *testing.T) {
 		t.Errorf("reloaded %+v %v", got, err)
 	}
 	// In use: 409 with the refs, force or not.
-	s.SetUsers(func(name string) []string {
-		if name == "data" {
-			return []string{"c1"}
-		}
-		return nil
+	s.SetUsers(func() map[string][]string {
+		return map[string][]string{"data": {"c1"}}
 	})
 	for _, force := range []bool{false, true} {
 		if err := s.Remove(ctx, "data", force); !errdefs.IsConflict(err) || err.Error() != "remove data: volume is in use - [c1]" {
@@ -187,11 +176,8 @@ func TestListFiltersAndPrune(t *testing.T) {
 	s.Create(ctx, "named", "", nil, map[string]string{"keep": "yes"})
 	s.Create(ctx, "other", "", nil, map[string]string{"team": "b"})
 	s.Create(ctx, "tmp", "", map[string]string{"type": "tmpfs", "device": "tmpfs"}, nil)
-	s.SetUsers(func(name string) []string {
-		if name == "other" {
-			return []string{"c1"}
-		}
-		return nil
+	s.SetUsers(func() map[string][]string {
+		return map[string][]string{"other": {"c1"}}
 	})
 	names := func(f filters.Args) []string {
 		t.Helper()

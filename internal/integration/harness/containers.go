@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/moby/sys/mountinfo"
 )
 
 var (
@@ -134,10 +136,11 @@ func (d *Daemon) CheckNoContainerLeftovers() {
 		for _, p := range d.shims() {
 			problems = append(problems, "shim process "+p)
 		}
-		mi, _ := os.ReadFile(fmt.Sprintf("/proc/%d/mountinfo", d.EnginePid()))
-		for _, line := range strings.Split(string(mi), "\n") {
-			if fs := strings.Fields(line); len(fs) > 4 && strings.HasPrefix(fs[4], d.Env.DataHome) {
-				problems = append(problems, "mount "+fs[4])
+		if f, err := os.Open(fmt.Sprintf("/proc/%d/mountinfo", d.EnginePid())); err == nil {
+			mounts, _ := mountinfo.GetMountsFromReader(f, mountinfo.PrefixFilter(d.Env.DataHome))
+			f.Close()
+			for _, m := range mounts {
+				problems = append(problems, "mount "+m.Mountpoint)
 			}
 		}
 		if b, err := os.ReadFile(filepath.Join(d.Env.DataHome, "skiff", "storage", "overlay-containers", "containers.json")); err == nil {

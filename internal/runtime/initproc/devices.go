@@ -8,6 +8,8 @@ import (
 	securejoin "github.com/cyphar/filepath-securejoin"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/skiff-engine/skiff/internal/mountopt"
 )
 
 // defaultDevices are the nodes every container gets, as runc adds them.
@@ -41,7 +43,7 @@ func devicesOf(spec *specs.Spec) []specs.LinuxDevice {
 // needsDevSetup is false when the spec binds a whole /dev from the host.
 func needsDevSetup(spec *specs.Spec) bool {
 	for _, m := range spec.Mounts {
-		if filepath.Clean(m.Destination) == "/dev" && (m.Type == "bind" || parseMountOptions(m.Options).flags&unix.MS_BIND != 0) {
+		if filepath.Clean(m.Destination) == "/dev" && (m.Type == "bind" || mountopt.Parse(m.Options).Flags&unix.MS_BIND != 0) {
 			return false
 		}
 	}

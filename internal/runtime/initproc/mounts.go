@@ -9,6 +9,8 @@ import (
 	securejoin "github.com/cyphar/filepath-securejoin"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/skiff-engine/skiff/internal/mountopt"
 )
 
 // mounter mounts spec mounts inside rootfs. userns is set when init runs
@@ -20,19 +22,19 @@ type mounter struct {
 }
 
 func (m *mounter) mount(mnt specs.Mount) error {
-	opts := parseMountOptions(mnt.Options)
+	opts := mountopt.Parse(mnt.Options)
 	dest := filepath.Join("/", mnt.Destination)
-	if mnt.Type == "bind" || opts.flags&unix.MS_BIND != 0 {
+	if mnt.Type == "bind" || opts.Flags&unix.MS_BIND != 0 {
 		return m.bind(mnt.Source, dest, opts)
 	}
 	target, err := m.dir(dest)
 	if err != nil {
 		return err
 	}
-	flags := opts.flags &^ unix.MS_REMOUNT
+	flags := opts.Flags &^ unix.MS_REMOUNT
 	switch mnt.Type {
 	case "sysfs":
-		err = mount("sysfs", target, "sysfs", flags, opts.data)
+		err = mount("sysfs", target, "sysfs", flags, opts.Data)
 		if err != nil && m.userns {
 			// A user namespace that does not own the network namespace
 			// cannot mount sysfs: show the host's, read-only, instead.
@@ -47,7 +49,7 @@ func (m *mounter) mount(mnt specs.Mount) error {
 			return nil // no cgroup view is better than no container
 		}
 	case "mqueue":
-		err = mount("mqueue", target, "mqueue", flags, opts.data)
+		err = mount("mqueue", target, "mqueue", flags, opts.Data)
 		if err != nil {
 			err = bindHost("/dev/mqueue", target, flags)
 		}
@@ -55,7 +57,7 @@ func (m *mounter) mount(mnt specs.Mount) error {
 			return nil
 		}
 	case "devpts":
-		data := opts.data
+		data := opts.Data
 		// gid=5 (tty) is refused unless that gid exists in the namespace.
 		if g, ok := dataValue(data, "gid"); ok {
 			if n, perr := strconv.ParseUint(g, 10, 32); perr != nil || !gidsMapped(int(n)) {
@@ -68,17 +70,17 @@ func (m *mounter) mount(mnt specs.Mount) error {
 		if src == "" {
 			src = mnt.Type
 		}
-		err = mount(src, target, mnt.Type, flags, opts.data)
+		err = mount(src, target, mnt.Type, flags, opts.Data)
 	}
 	if err != nil {
 		return err
 	}
-	return setPropagation(target, opts.propagation)
+	return setPropagation(target, opts.Propagation)
 }
 
 // bind bind-mounts the host path source at dest, then applies the flags a
 // bind mount ignores on the first call (ro, nosuid, …) with a remount.
-func (m *mounter) bind(source, dest string, opts mountOpts) error {
+func (m *mounter) bind(source, dest string, opts mountopt.Options) error {
 	fi, err := os.Stat(source)
 	if err != nil {
 		return err
@@ -92,20 +94,20 @@ func (m *mounter) bind(source, dest string, opts mountOpts) error {
 	if err != nil {
 		return err
 	}
-	if err := mount(source, target, "", unix.MS_BIND|opts.flags&unix.MS_REC, ""); err != nil {
+	if err := mount(source, target, "", unix.MS_BIND|opts.Flags&unix.MS_REC, ""); err != nil {
 		return err
 	}
-	if extra := opts.flags &^ (unix.MS_BIND | unix.MS_REC | unix.MS_REMOUNT); extra != 0 || opts.clear != 0 {
-		if err := remountBind(target, extra, opts.clear); err != nil {
+	if extra := opts.Flags &^ (unix.MS_BIND | unix.MS_REC | unix.MS_REMOUNT); extra != 0 || opts.Clear != 0 {
+		if err := mountopt.RemountBind(target, extra, opts.Clear); err != nil {
 			return err
 		}
 	}
-	if opts.recursiveRO {
+	if opts.RecursiveRO {
 		if err := recursiveReadonly(target); err != nil {
 			return err
 		}
 	}
-	return setPropagation(target, opts.propagation)
+	return setPropagation(target, opts.Propagation)
 }
 
 // dir returns dest resolved inside the rootfs, created as a directory if
@@ -160,7 +162,7 @@ func bindHost(source, target string, flags uintptr) error {
 	if recursiveReadonly(target) == nil {
 		return nil
 	}
-	return remountBind(target, flags&^(unix.MS_BIND|unix.MS_REC), 0)
+	return mountopt.RemountBind(target, flags&^(unix.MS_BIND|unix.MS_REC), 0)
 }
 
 // recursiveReadonly makes target and every mount below it read-only.
@@ -179,44 +181,4 @@ func setPropagation(target string, props []uintptr) error {
 		}
 	}
 	return nil
-}
-
-// statfs flags that mirror mount flags; a remount that drops nosuid, nodev,
-// noexec or the atime mode of a mount made outside the user namespace is
-// refused (EPERM), so remountBind carries them over.
-var statfsFlags = []struct{ st, ms uintptr }{
-	{unix.ST_NOSUID, unix.MS_NOSUID},
-	{unix.ST_NODEV, unix.MS_NODEV},
-	{unix.ST_NOEXEC, unix.MS_NOEXEC},
-	{unix.ST_NOATIME, unix.MS_NOATIME},
-	{unix.ST_NODIRATIME, unix.MS_NODIRATIME},
-	{unix.ST_RELATIME, unix.MS_RELATIME},
-}
-
-const atimeFlags = unix.MS_NOATIME | unix.MS_STRICTATIME | unix.MS_RELATIME | unix.MS_NODIRATIME
-
-// remountBind changes the per-mount flags of the bind mount at target:
-// set is added, clear removed, and the mount's current flags are kept
-// otherwise. If the kernel refuses to clear a locked flag, the remount is
-// retried keeping every current flag.
-func remountBind(target string, set, clear uintptr) error {
-	var st unix.Statfs_t
-	if err := unix.Statfs(target, &st); err != nil {
-		return &os.PathError{Op: "statfs", Path: target, Err: err}
-	}
-	var cur uintptr
-	for _, f := range statfsFlags {
-		if uintptr(st.Flags)&f.st != 0 {
-			cur |= f.ms
-		}
-	}
-	if set&atimeFlags != 0 || clear&atimeFlags != 0 {
-		cur &^= atimeFlags
-	}
-	flags := unix.MS_REMOUNT | unix.MS_BIND | set
-	err := mount("", target, "", flags|cur&^clear, "")
-	if errors.Is(err, unix.EPERM) && clear != 0 {
-		err = mount("", target, "", flags|cur, "")
-	}
-	return err
 }

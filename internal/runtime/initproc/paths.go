@@ -5,6 +5,8 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/skiff-engine/skiff/internal/mountopt"
 )
 
 // maskPaths hides paths (after pivot_root): files under /dev/null, and
@@ -34,7 +36,7 @@ func readonlyPaths(paths []string) error {
 			return err
 		}
 		if recursiveReadonly(p) != nil {
-			if err := remountBind(p, unix.MS_RDONLY, 0); err != nil {
+			if err := mountopt.RemountBind(p, unix.MS_RDONLY, 0); err != nil {
 				return err
 			}
 		}

@@ -1,14 +1,16 @@
 package initproc
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/moby/sys/mountinfo"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/skiff-engine/skiff/internal/mountopt"
 )
 
 // prepareRootfs builds the container's root in the new mount namespace and
@@ -66,7 +68,7 @@ func rootPropagation(spec *specs.Spec) (uintptr, error) {
 	if spec.Linux == nil || spec.Linux.RootfsPropagation == "" {
 		return 0, nil
 	}
-	p, ok := propagationOpts[spec.Linux.RootfsPropagation]
+	p, ok := mountopt.PropagationFlags[spec.Linux.RootfsPropagation]
 	if !ok {
 		return 0, fmt.Errorf("invalid rootfsPropagation %q", spec.Linux.RootfsPropagation)
 	}
@@ -85,62 +87,24 @@ func makeParentPrivate(dir string) error {
 	return mount("", point, "", unix.MS_PRIVATE, "")
 }
 
-// mountOf finds the mount point that holds path in /proc/self/mountinfo
-// and whether it is shared.
+// mountOf finds the mount point that holds path and whether it is shared.
 func mountOf(path string) (point string, shared bool, err error) {
-	f, err := os.Open("/proc/self/mountinfo")
+	mounts, err := mountinfo.GetMounts(nil)
 	if err != nil {
 		return "", false, err
 	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	s.Buffer(make([]byte, 64*1024), 1024*1024)
-	for s.Scan() {
-		// id parent major:minor root mountpoint options optional... - ...
-		fields := strings.Fields(s.Text())
-		if len(fields) < 7 {
+	for _, m := range mounts {
+		if !within(path, m.Mountpoint) || len(m.Mountpoint) < len(point) {
 			continue
 		}
-		mp := unescapeMountinfo(fields[4])
-		if !within(path, mp) || len(mp) < len(point) {
-			continue
-		}
-		point, shared = mp, false
-		for _, opt := range fields[6:] {
-			if opt == "-" {
-				break
-			}
-			if strings.HasPrefix(opt, "shared:") {
-				shared = true
-			}
-		}
+		point, shared = m.Mountpoint, strings.Contains(m.Optional, "shared:")
 	}
-	return point, shared, s.Err()
+	return point, shared, nil
 }
 
 // within reports whether path is dir or below it.
 func within(path, dir string) bool {
 	return dir == "/" || path == dir || strings.HasPrefix(path, dir+"/")
-}
-
-// unescapeMountinfo undoes mountinfo's octal escapes (\040 for a space).
-func unescapeMountinfo(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s) {
-			var c byte
-			if _, err := fmt.Sscanf(s[i+1:i+4], "%03o", &c); err == nil {
-				b.WriteByte(c)
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 // pivotRoot makes rootfs the root with pivot_root(".", ".") and detaches
@@ -177,7 +141,7 @@ func pivotRoot(rootfs string) error {
 
 // remountRootReadonly makes / read-only, keeping its locked flags.
 func remountRootReadonly() error {
-	return remountBind("/", unix.MS_RDONLY, 0)
+	return mountopt.RemountBind("/", unix.MS_RDONLY, 0)
 }
 
 // mount is mount(2) with an error that names what was mounted.
