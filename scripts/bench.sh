@@ -8,7 +8,9 @@
 #      between runs);
 #   3. memory per running container (PSS of shims/conmon and helpers, with
 #      20 running, divided by 20) and daemon PSS with 100 running.
-# As root it runs everything as the unprivileged user "skiff-bench".
+# As root it runs everything as the unprivileged user "skiff-bench" (or
+# $BENCH_USER); SKIFF_BIN skips the build (scripts/build.sh embeds the
+# small roles' binary; a plain go build does not).
 # Needs: go, hyperfine, uidmap, busybox-static, docker.io
 # (dockerd-rootless.sh), rootlesskit, slirp4netns, podman, runc:
 #   apt-get install hyperfine uidmap busybox-static docker.io rootlesskit slirp4netns podman runc
@@ -18,12 +20,19 @@ runs=${RUNS:-30}
 work=$(mktemp -d /tmp/skiff-bench.XXXXXX)
 chmod 0755 "$work"
 
-bash scripts/build.sh "$work/skiff" 2>/dev/null
+if [ -n "${SKIFF_BIN:-}" ]; then
+	cp "$SKIFF_BIN" "$work/skiff" # a binary built elsewhere
+else
+	bash scripts/build.sh "$work/skiff" 2>/dev/null
+fi
 
 . scripts/bench/user.sh
+pids=()
 cleanup() {
-	pkill -TERM -u "$uid" -f 'skiff daemon|dockerd|podman system service' 2>/dev/null || true
+	# Only the daemons this script started (each leads its own session).
+	for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
 	sleep 2
+	for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -46,8 +55,11 @@ tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
 chmod 0644 "$work/rootfs.tar"
 
 "${as[@]}" setsid "$work/skiff" daemon >"$work/skiff.log" 2>&1 &
+pids+=($!)
 "${as[@]}" setsid dockerd-rootless.sh >"$work/dockerd.log" 2>&1 &
+pids+=($!)
 "${as[@]}" setsid podman system service --time=0 >"$work/podman.log" 2>&1 &
+pids+=($!)
 declare -A sock=([skiff]="$rt/skiff/skiff.sock" [dockerd]="$rt/docker.sock" [podman]="$rt/podman/podman.sock")
 for n in skiff dockerd podman; do
 	for _ in $(seq 300); do curl -sf --unix-socket "${sock[$n]}" http://d/_ping >/dev/null 2>&1 && break; sleep 0.1; done
@@ -77,20 +89,21 @@ hyperfine --warmup 1 --runs "${RUNS_PAR:-5}" \
 	--prepare "${as[*]} sh $work/clean-podman.sh" -n podman "${as[*]} sh $work/par-podman.sh" \
 	--prepare "${as[*]} sh $work/clean-dockerd.sh" -n dockerd "${as[*]} sh $work/par-dockerd.sh"
 
-# pss_of PATTERN: total PSS (KiB) of the user's processes whose command
-# line matches PATTERN.
+# pss_of PATTERN: total PSS (KiB) of the bench user's processes whose
+# command line matches PATTERN (other users' engines are not counted).
 pss_of() {
 	local total=0 pid kb
-	for pid in $(pgrep -f "$1" 2>/dev/null); do
+	for pid in $(pgrep -u "$uid" -f "$1" 2>/dev/null); do
 		kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
 		total=$((total + ${kb:-0}))
 	done
 	echo "$total"
 }
-# pss_env VAR=VALUE: total PSS (KiB) of processes with that environment entry.
+# pss_env VAR=VALUE: total PSS (KiB) of the bench user's processes with
+# that environment entry.
 pss_env() {
 	local total=0 pid kb
-	for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+	for pid in $(pgrep -u "$uid"); do
 		{ tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null | grep -qx "$1" || continue
 		kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
 		total=$((total + ${kb:-0}))

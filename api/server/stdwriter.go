@@ -24,6 +24,7 @@ type stdMux struct {
 	mu    sync.Mutex
 	w     io.Writer
 	after func() // called after each frame, e.g. an HTTP flush
+	buf   []byte
 }
 
 func newStdMux(w io.Writer, after func()) *stdMux {
@@ -56,15 +57,19 @@ func (s *stdStream) Write(p []byte) (int, error) {
 }
 
 // frame writes header and payload in one Write so a concurrent writer on
-// the same connection cannot land between them.
+// the same connection cannot land between them, from a buffer reused
+// across frames: a stream of output makes no garbage.
 func (m *stdMux) frame(typ byte, payload []byte) error {
-	buf := make([]byte, stdHeaderLen+len(payload))
-	buf[0] = typ
-	binary.BigEndian.PutUint32(buf[4:stdHeaderLen], uint32(len(payload)))
-	copy(buf[stdHeaderLen:], payload)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, err := m.w.Write(buf); err != nil {
+	buf := append(m.buf[:0], typ, 0, 0, 0, 0, 0, 0, 0)
+	binary.BigEndian.PutUint32(buf[4:stdHeaderLen], uint32(len(payload)))
+	buf = append(buf, payload...)
+	_, err := m.w.Write(buf)
+	if cap(buf) <= maxKeptFrame {
+		m.buf = buf
+	}
+	if err != nil {
 		return err
 	}
 	if m.after != nil {
@@ -72,3 +77,6 @@ func (m *stdMux) frame(typ byte, payload []byte) error {
 	}
 	return nil
 }
+
+// maxKeptFrame is the largest frame buffer a stdMux keeps for reuse.
+const maxKeptFrame = 1 << 20

@@ -124,6 +124,9 @@ func (s *Service) Attach(ctx context.Context, idOrName string, cfg *server.Attac
 	return nil
 }
 
+// outputBufs are the copy buffers of attached output streams.
+var outputBufs = sync.Pool{New: func() any { b := make([]byte, 64*1024); return &b }}
+
 // attachInput is the client's stdin of an attach and what its end means.
 type attachInput struct {
 	r    io.ReadCloser // nil without stdin
@@ -152,7 +155,11 @@ func pump(ctx context.Context, res attachResult, in attachInput, stdout, stderr 
 	var wg sync.WaitGroup
 	copyOut := func(w io.Writer, r io.ReadCloser) {
 		defer wg.Done()
-		io.Copy(w, r)
+		// A whole shim frame (up to 64 KiB) per read and write: io.Copy's
+		// 32 KiB would split each into two frames and two writes.
+		buf := outputBufs.Get().(*[]byte)
+		io.CopyBuffer(w, r, *buf)
+		outputBufs.Put(buf)
 		r.Close()
 	}
 	if st.Stdout != nil {

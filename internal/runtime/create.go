@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/containerd/errdefs"
 
 	"github.com/skiff-engine/skiff/internal/atomicfile"
+	"github.com/skiff-engine/skiff/internal/runtime/roleexe"
 	"github.com/skiff-engine/skiff/internal/runtime/selfexe"
 	"github.com/skiff-engine/skiff/internal/runtime/shimapi"
 )
@@ -26,8 +28,9 @@ import (
 // the binary every init runs from.
 type Runtime struct {
 	opts Options
-	// shimExe is the binary a shim runs: this one, except when a test
-	// measures the real skiff binary's shim.
+	// shimExe is the binary a shim runs: this one, or "" for the sealed
+	// binary when that is the small roles' binary skiff carries; a test
+	// may measure another.
 	shimExe string
 
 	once    sync.Once
@@ -50,13 +53,26 @@ func New(opts Options) (*Runtime, error) {
 		}
 	}
 	r := &Runtime{opts: opts, shimExe: "/proc/self/exe"}
+	if rolesEmbedded {
+		r.shimExe = ""
+	}
 	go r.sealed()
 	return r, nil
 }
 
+// rolesEmbedded: shims, init and exec roles run from the small binary skiff
+// carries (tests that play those roles themselves turn it off).
+var rolesEmbedded = roleexe.Embedded()
+
+// sealed is the binary shims, init and exec roles run from: the small
+// roles' binary when skiff carries it, else a copy of this one.
 func (r *Runtime) sealed() (*os.File, error) {
 	r.once.Do(func() {
-		r.self, r.selfErr = selfexe.Sealed()
+		if rolesEmbedded {
+			r.self, r.selfErr = roleexe.Sealed()
+		} else {
+			r.self, r.selfErr = selfexe.Sealed()
+		}
 	})
 	return r.self, r.selfErr
 }
@@ -105,10 +121,7 @@ func (r *Runtime) Create(ctx context.Context, b Bundle) (_ *Task, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("sealed copy of the binary: %w", err)
 	}
-	cfg, err := json.Marshal(shimapi.Config{
-		ID: b.ID, Bundle: bundle, Socket: sock, LogPath: b.LogPath,
-		Tty: b.Tty, OpenStdin: b.OpenStdin, StdinOnce: b.StdinOnce, Init: b.Init,
-	})
+	cfg, err := json.Marshal(shimConfig(b, bundle, sock))
 	if err != nil {
 		return nil, err
 	}
@@ -136,13 +149,23 @@ func (r *Runtime) spawnShim(ctx context.Context, self *os.File, cfg []byte, sock
 		return 0, err
 	}
 	defer readyR.Close()
+	exe := r.shimExe
+	if exe == "" {
+		// The sealed roles' binary (at fd 100 or above: clear of the fds
+		// the child gets before it executes this path).
+		exe = "/proc/self/fd/" + strconv.Itoa(int(self.Fd()))
+	}
 	cmd := &exec.Cmd{
-		Path: r.shimExe,
+		Path: exe,
 		Args: []string{"skiff-shim"},
 		Env: []string{
 			"_SKIFF_ROLE=shim",
 			shimapi.EnvConfig + "=" + string(cfg),
 			"GOMAXPROCS=1", // one P: less memory, and a shim has little to do
+			// No collection during package init and set-up (it found
+			// little garbage and cost a fifth of a shim's start); the
+			// shim turns it on once init is ready.
+			"GOGC=off",
 		},
 		Dir:         "/",
 		ExtraFiles:  []*os.File{self, readyW}, // shimapi.FdSelfExe, shimapi.FdReady

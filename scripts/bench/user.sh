@@ -1,6 +1,7 @@
 # Sourced by the bench scripts: pick the unprivileged user the engines run
 # as. As root that is "skiff-bench" (created once, with subordinate ids);
-# otherwise the invoking user. Sets uid, home, rt (its XDG_RUNTIME_DIR) and
+# otherwise the invoking user. BENCH_USER picks another user, to keep
+# runs apart. Sets uid, home, rt (its XDG_RUNTIME_DIR) and
 # as, the command prefix that runs a command as that user, and writes
 # podman's settings for a fair comparison: overlay storage (else it
 # silently uses vfs) and runc (crun fails on hybrid-cgroup hosts).

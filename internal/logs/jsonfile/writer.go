@@ -5,7 +5,6 @@ package jsonfile
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"os"
 	"sync"
@@ -28,7 +27,7 @@ type Entry struct {
 type Writer struct {
 	mu  sync.Mutex
 	f   *os.File
-	buf bytes.Buffer
+	buf []byte // the entries of one write, reused
 	now func() time.Time
 }
 
@@ -46,15 +45,22 @@ func Create(path string) (*Writer, error) {
 func (w *Writer) Log(stream string, line []byte, t time.Time) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.buf.Reset()
-	enc := json.NewEncoder(&w.buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(Entry{Log: string(line), Stream: stream, Time: t.UTC()}); err != nil {
-		return err
+	w.buf = appendEntry(w.buf[:0], stream, line, appendTime(nil, t.UTC()))
+	return w.flushLocked()
+}
+
+// flushLocked writes the buffered entries. A buffer grown by one huge
+// write is let go rather than kept for the shim's lifetime.
+func (w *Writer) flushLocked() error {
+	_, err := w.f.Write(w.buf)
+	if cap(w.buf) > maxKeptBuf {
+		w.buf = nil
 	}
-	_, err := w.f.Write(w.buf.Bytes())
 	return err
 }
+
+// maxKeptBuf is the largest entry buffer a Writer keeps between writes.
+const maxKeptBuf = 4 << 20
 
 // Close closes the file.
 func (w *Writer) Close() error {
@@ -65,7 +71,8 @@ func (w *Writer) Close() error {
 
 // Stream returns an io.WriteCloser that cuts what is written to it into
 // lines (at most MaxLine bytes each) and logs them on stream ("stdout" or
-// "stderr"). Close logs a final line that has no newline.
+// "stderr"). Close logs a final line that has no newline. The lines of one
+// Write share one time stamp (they were read together) and one write(2).
 func (w *Writer) Stream(stream string) io.WriteCloser {
 	return &streamWriter{w: w, stream: stream}
 }
@@ -73,11 +80,16 @@ func (w *Writer) Stream(stream string) io.WriteCloser {
 type streamWriter struct {
 	w       *Writer
 	stream  string
-	pending []byte
+	pending []byte // a line not finished yet
 }
 
 func (s *streamWriter) Write(p []byte) (int, error) {
 	n := len(p)
+	w := s.w
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = w.buf[:0]
+	var ts []byte
 	for len(p) > 0 {
 		// Take up to the next newline, but never past MaxLine in all: a
 		// longer line is logged in MaxLine pieces, newline or not.
@@ -86,18 +98,35 @@ func (s *streamWriter) Write(p []byte) (int, error) {
 			take = i + 1
 		}
 		take = min(take, MaxLine-len(s.pending))
-		s.pending = append(s.pending, p[:take]...)
+		line := p[:take]
 		p = p[take:]
-		if len(s.pending) == MaxLine || s.pending[len(s.pending)-1] == '\n' {
-			if err := s.flush(); err != nil {
-				return n - len(p), err
-			}
+		if len(s.pending) > 0 {
+			s.pending = append(s.pending, line...)
+			line = s.pending
 		}
+		if len(line) < MaxLine && line[len(line)-1] != '\n' {
+			if len(s.pending) == 0 {
+				s.pending = append(s.pending, line...)
+			}
+			break // p is used up: the rest of the line comes later
+		}
+		if ts == nil {
+			ts = appendTime(make([]byte, 0, 40), w.now().UTC())
+		}
+		w.buf = appendEntry(w.buf, s.stream, line, ts)
+		s.pending = s.pending[:0]
+	}
+	if len(w.buf) == 0 {
+		return n, nil
+	}
+	if err := w.flushLocked(); err != nil {
+		return 0, err
 	}
 	return n, nil
 }
 
-func (s *streamWriter) flush() error {
+// Close logs what is left of an unfinished line.
+func (s *streamWriter) Close() error {
 	if len(s.pending) == 0 {
 		return nil
 	}
@@ -105,6 +134,3 @@ func (s *streamWriter) flush() error {
 	s.pending = s.pending[:0]
 	return err
 }
-
-// Close logs what is left of an unfinished line.
-func (s *streamWriter) Close() error { return s.flush() }

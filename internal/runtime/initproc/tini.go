@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -16,6 +17,8 @@ import (
 // and stays PID 1: it forwards signals to the child, reaps every zombie,
 // and exits with the child's status.
 func runTini(sync *syncConn, spec *specs.Spec) int {
+	// The shim starts init with GOGC=off; this one stays as PID 1.
+	debug.SetGCPercent(100)
 	// A profile that does not compile is a setup error, before ready.
 	if _, err := processSeccomp(spec); err != nil {
 		return sync.fail(err)

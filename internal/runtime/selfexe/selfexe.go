@@ -5,6 +5,7 @@
 package selfexe
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -30,20 +31,34 @@ func SealedFrom(path string) (*os.File, error) {
 		return nil, err
 	}
 	defer src.Close()
+	mem, err := sealedCopy("skiff", src)
+	if err != nil {
+		return nil, fmt.Errorf("copying %s: %w", path, err)
+	}
+	return mem, nil
+}
+
+// SealedBytes makes a sealed memfd named name holding data (a binary
+// skiff carries inside itself).
+func SealedBytes(name string, data []byte) (*os.File, error) {
+	return sealedCopy(name, bytes.NewReader(data))
+}
+
+func sealedCopy(name string, src io.Reader) (*os.File, error) {
 	// MFD_EXEC: where vm.memfd_noexec asks for it (Linux 6.3+); older
 	// kernels do not know the flag and refuse it.
-	fd, err := unix.MemfdCreate("skiff", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING|unix.MFD_EXEC)
+	fd, err := unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING|unix.MFD_EXEC)
 	if errors.Is(err, unix.EINVAL) {
-		fd, err = unix.MemfdCreate("skiff", unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
+		fd, err = unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
 	}
 	if err != nil {
 		return nil, os.NewSyscallError("memfd_create", err)
 	}
-	mem := os.NewFile(uintptr(fd), "memfd:skiff")
+	mem := os.NewFile(uintptr(fd), "memfd:"+name)
 	// os.File.ReadFrom uses copy_file_range/sendfile where it can.
 	if _, err := io.Copy(mem, src); err != nil {
 		mem.Close()
-		return nil, fmt.Errorf("copying %s: %w", path, err)
+		return nil, err
 	}
 	if _, err := unix.FcntlInt(mem.Fd(), unix.F_ADD_SEALS, seals); err != nil {
 		mem.Close()

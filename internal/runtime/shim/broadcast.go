@@ -42,20 +42,41 @@ func (b *broadcaster) remove(c *client) {
 	b.mu.Unlock()
 }
 
-// write queues p on stream for every client that asked for it.
+// write queues a copy of p on stream for every client that asked for it.
 func (b *broadcaster) write(stream byte, p []byte) {
+	for len(p) > 0 {
+		f := getFrame()
+		n := copy(f.buf(), p)
+		p = p[n:]
+		if !b.send(stream, f, n) {
+			framePool.Put(f)
+		}
+	}
+}
+
+// send queues f, holding the n bytes read into its buf, on stream for
+// every client that asked for it. It reports whether any took it; if
+// none did, f is still the caller's.
+func (b *broadcaster) send(stream byte, f *frame, n int) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var frame []byte // one copy, shared read-only by all queues
+	want := int32(0)
 	for c := range b.clients {
-		if c.mask&(1<<stream) == 0 {
-			continue
+		if c.mask&(1<<stream) != 0 {
+			want++
 		}
-		if frame == nil {
-			frame = shimapi.AppendFrame(make([]byte, 0, shimapi.FrameHeader+len(p)), stream, p)
-		}
-		c.send(frame)
 	}
+	if want == 0 {
+		return false
+	}
+	f.seal(stream, n)
+	f.refs.Store(want)
+	for c := range b.clients {
+		if c.mask&(1<<stream) != 0 && !c.send(f) {
+			f.release()
+		}
+	}
+	return true
 }
 
 // end sends every client the end of output and waits up to timeout for
@@ -93,7 +114,7 @@ type client struct {
 
 	mu      sync.Mutex
 	cond    sync.Cond
-	queue   [][]byte
+	queue   []*frame
 	queued  int
 	closing bool // nothing more is queued: ended or dropped
 }
@@ -110,13 +131,13 @@ func newClient(conn net.Conn, stdout, stderr bool) *client {
 	return c
 }
 
-// send queues frame, waiting while the queue is full; a client that
-// takes nothing for clientStall is dropped.
-func (c *client) send(frame []byte) {
+// send queues f, waiting while the queue is full; a client that takes
+// nothing for clientStall is dropped. It reports whether f was queued.
+func (c *client) send(f *frame) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var stall *time.Timer
-	for !c.closing && c.queued > 0 && c.queued+len(frame) > clientQueue {
+	for !c.closing && c.queued > 0 && c.queued+len(f.b) > clientQueue {
 		if stall == nil {
 			stall = time.NewTimer(clientStall)
 			defer stall.Stop()
@@ -132,11 +153,12 @@ func (c *client) send(frame []byte) {
 		}
 	}
 	if c.closing {
-		return
+		return false
 	}
-	c.queue = append(c.queue, frame)
-	c.queued += len(frame)
+	c.queue = append(c.queue, f)
+	c.queued += len(f.b)
 	c.cond.Signal()
+	return true
 }
 
 func (c *client) poke() {
@@ -151,7 +173,7 @@ func (c *client) finish() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.closing {
-		c.queue = append(c.queue, shimapi.AppendFrame(nil, shimapi.StreamEnd, nil))
+		c.queue = append(c.queue, endFrame)
 		c.closing = true
 		c.cond.Signal()
 	}
@@ -167,6 +189,9 @@ func (c *client) drop() {
 // frees run from a write the client does not read.
 func (c *client) dropLocked() {
 	c.closing = true
+	for _, f := range c.queue {
+		f.release()
+	}
 	c.queue, c.queued = nil, 0
 	c.conn.Close()
 	c.cond.Signal()
@@ -190,10 +215,12 @@ func (c *client) run(b *broadcaster) {
 		f := c.queue[0]
 		c.queue[0] = nil
 		c.queue = c.queue[1:]
-		c.queued -= len(f)
+		c.queued -= len(f.b)
 		c.mu.Unlock()
 		c.poke()
-		if _, err := c.conn.Write(f); err != nil {
+		_, err := c.conn.Write(f.b)
+		f.release()
+		if err != nil {
 			c.drop()
 			return
 		}

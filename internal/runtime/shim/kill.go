@@ -9,8 +9,6 @@ import (
 
 	"github.com/containerd/errdefs"
 	"golang.org/x/sys/unix"
-
-	"github.com/skiff-engine/skiff/internal/procinfo"
 )
 
 // kill signals the container's PID 1, or with all every process of it.
@@ -26,7 +24,7 @@ func (s *shim) kill(sig syscall.Signal, all bool) error {
 		// children are reparented and no longer found below it.
 		// (Killing PID 1 of a pid namespace with SIGKILL kills it all.)
 		if s.newPidNS {
-			others, _ = procinfo.ContainerPIDs(s.pid) // none if PID 1 is gone
+			others = namespacePids(s.pid) // none if PID 1 is gone
 		} else {
 			others = descendants(s.pid, readParents())
 		}
@@ -56,6 +54,31 @@ func procPids() []int {
 		}
 	}
 	return pids
+}
+
+// namespacePids lists the processes in pid's PID namespace (found by the
+// nsfs inode of /proc/<pid>/ns/pid). It is procinfo.ContainerPIDs again:
+// procinfo links the API types, which the small shim binary leaves out.
+func namespacePids(pid int) []int {
+	ns, err := pidNamespace(pid)
+	if err != nil {
+		return nil
+	}
+	var pids []int
+	for _, p := range procPids() {
+		if other, err := pidNamespace(p); err == nil && other == ns {
+			pids = append(pids, p)
+		}
+	}
+	return pids
+}
+
+func pidNamespace(pid int) ([2]uint64, error) {
+	var st unix.Stat_t
+	if err := unix.Stat("/proc/"+strconv.Itoa(pid)+"/ns/pid", &st); err != nil {
+		return [2]uint64{}, err
+	}
+	return [2]uint64{st.Dev, st.Ino}, nil
 }
 
 // readParents maps each process in /proc to its parent.

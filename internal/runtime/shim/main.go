@@ -37,8 +37,6 @@ const linger = 5 * time.Minute
 
 // Main runs the shim role and returns its exit code.
 func Main() int {
-	// A shim is mostly idle: keep the heap small rather than fast.
-	debug.SetGCPercent(50)
 	var cfg shimapi.Config
 	if err := json.Unmarshal([]byte(os.Getenv(shimapi.EnvConfig)), &cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "skiff shim: bad config:", err)
@@ -60,6 +58,10 @@ func Main() int {
 	}
 	shimapi.WriteLine(ready, shimapi.Ready{Pid: s.pid})
 	ready.Close()
+	// Started with GOGC=off (set-up is short): from now on a shim is
+	// mostly idle, so keep the heap small rather than fast, and give back
+	// what start-up left.
+	debug.SetGCPercent(50)
 	debug.FreeOSMemory()
 	s.wait()
 	return 0

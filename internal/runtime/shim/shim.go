@@ -1,17 +1,15 @@
 package shim
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sync"
 	"syscall"
 
-	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 
 	"github.com/skiff-engine/skiff/internal/logs/jsonfile"
 	"github.com/skiff-engine/skiff/internal/runtime/shimapi"
@@ -66,10 +64,6 @@ func setup(cfg shimapi.Config) (*shim, error) {
 		return nil, err
 	}
 	defer self.Close()
-	spec, err := readSpec(cfg.Bundle)
-	if err != nil {
-		return nil, err
-	}
 	os.Remove(cfg.Socket) // left by a shim that was killed
 	s.ln, err = net.ListenUnix("unix", &net.UnixAddr{Name: cfg.Socket, Net: "unix"})
 	if err != nil {
@@ -79,7 +73,7 @@ func setup(cfg shimapi.Config) (*shim, error) {
 		s.ln.Close()
 		return nil, err
 	}
-	if err := s.startInit(self, spec); err != nil {
+	if err := s.startInit(self); err != nil {
 		s.ln.Close()
 		return nil, err
 	}
@@ -93,21 +87,9 @@ func setup(cfg shimapi.Config) (*shim, error) {
 	return s, nil
 }
 
-func readSpec(bundle string) (*specs.Spec, error) {
-	b, err := os.ReadFile(filepath.Join(bundle, "config.json"))
-	if err != nil {
-		return nil, err
-	}
-	var spec specs.Spec
-	if err := json.Unmarshal(b, &spec); err != nil {
-		return nil, fmt.Errorf("reading config.json: %w", err)
-	}
-	return &spec, nil
-}
-
 // startInit opens the log and stdio and starts init, stopped before it
 // runs the user's process.
-func (s *shim) startInit(self *os.File, spec *specs.Spec) error {
+func (s *shim) startInit(self *os.File) error {
 	var err error
 	if s.cfg.LogPath != "" {
 		if s.log, err = jsonfile.Create(s.cfg.LogPath); err != nil {
@@ -115,15 +97,15 @@ func (s *shim) startInit(self *os.File, spec *specs.Spec) error {
 		}
 	}
 	if s.cfg.Tty {
-		s.io, err = newPTY(s.cfg.OpenStdin, consoleSize(spec))
+		s.io, err = newPTY(s.cfg.OpenStdin, consoleSize(s.cfg))
 	} else {
 		s.io, err = newPipes(s.cfg.OpenStdin)
 	}
 	if err != nil {
 		return err
 	}
-	flags, newPid := cloneFlags(spec)
-	s.newPidNS = newPid
+	flags := uintptr(s.cfg.CloneFlags)
+	s.newPidNS = flags&unix.CLONE_NEWPID != 0
 	parent, child, err := newSyncPair()
 	if err != nil {
 		return err
@@ -153,14 +135,17 @@ func (s *shim) copyOutput(o output) {
 		log = s.log.Stream(o.name)
 		defer log.Close()
 	}
-	buf := make([]byte, 32*1024)
+	f := getFrame()
+	defer func() { framePool.Put(f) }()
 	for {
-		n, err := o.r.Read(buf)
+		n, err := o.r.Read(f.buf())
 		if n > 0 {
 			if log != nil {
-				log.Write(buf[:n]) // a full disk must not stop attach
+				log.Write(f.buf()[:n]) // a full disk must not stop attach
 			}
-			s.bc.write(o.stream, buf[:n])
+			if s.bc.send(o.stream, f, n) {
+				f = getFrame() // the clients' now
+			}
 		}
 		if err != nil {
 			return

@@ -8,31 +8,8 @@ import (
 	"testing"
 	"time"
 
-	specs "github.com/opencontainers/runtime-spec/specs-go"
-	"golang.org/x/sys/unix"
-
 	"github.com/skiff-engine/skiff/internal/runtime/shimapi"
 )
-
-func TestCloneFlags(t *testing.T) {
-	spec := &specs.Spec{Linux: &specs.Linux{Namespaces: []specs.LinuxNamespace{
-		{Type: specs.PIDNamespace},
-		{Type: specs.MountNamespace},
-		{Type: specs.NetworkNamespace, Path: "/proc/42/ns/net"}, // joined by init
-		{Type: specs.UserNamespace},                             // never created here
-		{Type: specs.UTSNamespace},
-		{Type: specs.IPCNamespace},
-		{Type: specs.CgroupNamespace},
-	}}}
-	flags, newPid := cloneFlags(spec)
-	want := uintptr(unix.CLONE_NEWPID | unix.CLONE_NEWNS | unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWCGROUP)
-	if flags != want || !newPid {
-		t.Fatalf("flags %#x %v, want %#x true", flags, newPid, want)
-	}
-	if flags, newPid := cloneFlags(&specs.Spec{}); flags != 0 || newPid {
-		t.Fatalf("no linux section: %#x %v", flags, newPid)
-	}
-}
 
 func TestParseParent(t *testing.T) {
 	for stat, want := range map[string]int{

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"syscall"
 
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"github.com/skiff-engine/skiff/internal/runtime/shimapi"
@@ -36,41 +35,13 @@ func takeSelfExe() (*os.File, error) {
 	return os.NewFile(uintptr(fd), "skiff-sealed"), nil
 }
 
-// cloneFlags are the namespaces init is created in: those the spec asks
-// for without a path (a path is joined by init itself). A user namespace
-// is never created: the engine already is in the one containers use.
-func cloneFlags(spec *specs.Spec) (flags uintptr, newPid bool) {
-	if spec.Linux == nil {
-		return 0, false
-	}
-	for _, ns := range spec.Linux.Namespaces {
-		if ns.Path != "" {
-			continue
-		}
-		switch ns.Type {
-		case specs.PIDNamespace:
-			flags |= unix.CLONE_NEWPID
-			newPid = true
-		case specs.MountNamespace:
-			flags |= unix.CLONE_NEWNS
-		case specs.UTSNamespace:
-			flags |= unix.CLONE_NEWUTS
-		case specs.IPCNamespace:
-			flags |= unix.CLONE_NEWIPC
-		case specs.NetworkNamespace:
-			flags |= unix.CLONE_NEWNET
-		case specs.CgroupNamespace:
-			flags |= unix.CLONE_NEWCGROUP
-		}
-	}
-	return flags, newPid
-}
-
 // initCommand is init, run from the sealed binary with the sync channel
 // on fd 3. If the shim dies the container is killed: nothing else could
 // collect its output or exit.
 func initCommand(self *os.File, cfg shimapi.Config, io *stdio, sync *os.File, flags uintptr) *exec.Cmd {
-	env := []string{"_SKIFF_ROLE=init", "_SKIFF_BUNDLE=" + cfg.Bundle}
+	// GOGC=off: init lives for milliseconds before its execve, and a
+	// collection there only costs (a --init PID 1 turns it back on).
+	env := []string{"_SKIFF_ROLE=init", "_SKIFF_BUNDLE=" + cfg.Bundle, "GOGC=off"}
 	if cfg.Init {
 		env = append(env, "_SKIFF_INIT_TINI=1") // init stays PID 1 and reaps
 	}

@@ -3,20 +3,17 @@ package shim
 import (
 	"github.com/containerd/errdefs"
 	"github.com/creack/pty"
-	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/skiff-engine/skiff/internal/runtime/shimapi"
 )
 
-// consoleSize is the tty size the spec asks for at start (docker run
+// consoleSize is the tty size asked for at start (docker run
 // --console-size, or the CLI's terminal size), nil for the default.
-func consoleSize(spec *specs.Spec) *pty.Winsize {
-	if spec.Process == nil || spec.Process.ConsoleSize == nil {
+func consoleSize(cfg shimapi.Config) *pty.Winsize {
+	if cfg.ConsoleHeight == 0 && cfg.ConsoleWidth == 0 {
 		return nil
 	}
-	cs := spec.Process.ConsoleSize
-	if cs.Height == 0 && cs.Width == 0 {
-		return nil
-	}
-	return &pty.Winsize{Rows: uint16(cs.Height), Cols: uint16(cs.Width)}
+	return &pty.Winsize{Rows: cfg.ConsoleHeight, Cols: cfg.ConsoleWidth}
 }
 
 // resize sets the tty's size (TIOCSWINSZ on the master; the kernel sends

@@ -25,6 +25,13 @@ type Config struct {
 	StdinOnce bool `json:"stdinOnce,omitempty"`
 	// Init keeps init as the container's PID 1 (docker run --init).
 	Init bool `json:"init,omitempty"`
+	// CloneFlags are the namespaces init is created in (CLONE_NEW*), and
+	// ConsoleWidth and ConsoleHeight the tty's size at start (0 for the
+	// default): all the shim needs of the spec, so that it never parses
+	// config.json (which only init reads).
+	CloneFlags    uint64 `json:"cloneFlags,omitempty"`
+	ConsoleWidth  uint16 `json:"consoleWidth,omitempty"`
+	ConsoleHeight uint16 `json:"consoleHeight,omitempty"`
 }
 
 // Ready is the shim's one message on the ready pipe: init is set up and

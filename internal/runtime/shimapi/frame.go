@@ -24,9 +24,16 @@ const MaxFrame = 1 << 20
 
 // AppendFrame appends a frame of data on stream to dst.
 func AppendFrame(dst []byte, stream byte, data []byte) []byte {
-	dst = append(dst, stream, 0, 0, 0, 0)
-	binary.BigEndian.PutUint32(dst[len(dst)-4:], uint32(len(data)))
+	dst = append(dst, 0, 0, 0, 0, 0)
+	PutHeader(dst[len(dst)-FrameHeader:], stream, len(data))
 	return append(dst, data...)
+}
+
+// PutHeader writes the header of a frame of n bytes on stream into hdr
+// (FrameHeader bytes), for data already in place after it.
+func PutHeader(hdr []byte, stream byte, n int) {
+	hdr[0] = stream
+	binary.BigEndian.PutUint32(hdr[1:FrameHeader], uint32(n))
 }
 
 // ReadFrame reads one frame, reusing buf for its data.
