@@ -31,7 +31,9 @@ stage "build"
 bindir=$(mktemp -d /tmp/skiff-test-bin.XXXXXX)
 chmod 0755 "$bindir"
 trap 'rm -rf "$logdir" "$bindir"' EXIT
-if go build -tags "$TAGS" -o "$bindir/skiff" .; then
+# scripts/build.sh, so that the tests run what users get (the container
+# roles from the embedded roles binary).
+if bash scripts/build.sh "$bindir/skiff"; then
 	export SKIFF_BINARY=$bindir/skiff
 else
 	failed+=(build)
