@@ -26,3 +26,13 @@ func (s *Service) publish(c *ctr, action events.Action, extra map[string]string)
 	}
 	s.opt.Events.Publish(events.Message{Type: events.ContainerEventType, Action: action, Actor: events.Actor{ID: id, Attributes: attrs}})
 }
+
+// execAction is an exec event's action as dockerd words it: the action,
+// then the entrypoint and the joined arguments after a space (so an exec
+// without arguments ends in a space: "exec_create: true ").
+func execAction(action events.Action, cmd []string) events.Action {
+	if len(cmd) == 0 {
+		return events.Action(string(action) + ":  ")
+	}
+	return events.Action(string(action) + ": " + cmd[0] + " " + strings.Join(cmd[1:], " "))
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -184,7 +183,7 @@ func (s *Service) newExec(c *ctr, cmd []string, user, wd string, env []string, t
 func (s *Service) registerExec(e *execRec) {
 	s.execs.sweep(time.Now())
 	s.execs.add(e)
-	s.publish(e.c, events.Action(string(events.ActionExecCreate)+": "+strings.Join(e.cmd, " ")), map[string]string{"execID": e.id})
+	s.publish(e.c, execAction(events.ActionExecCreate, e.cmd), map[string]string{"execID": e.id})
 }
 
 // getExec is dockerd's getExecConfig: an unknown exec is 404, and so is

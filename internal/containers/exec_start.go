@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -109,7 +108,7 @@ func (s *Service) startExec(ctx context.Context, e *execRec, stdin bool, console
 // a failed start ends the exec with the exit code of the failure. The
 // exit is recorded (and exec_die reported) by watchExec.
 func (s *Service) launchExec(ctx context.Context, e *execRec, stdin bool, consoleSize *[2]uint) (*runtime.Process, error) {
-	s.publish(e.c, events.Action(string(events.ActionExecStart)+": "+strings.Join(e.cmd, " ")), map[string]string{"execID": e.id})
+	s.publish(e.c, execAction(events.ActionExecStart, e.cmd), map[string]string{"execID": e.id})
 	proc, err := s.startExecProcess(ctx, e, stdin, consoleSize)
 	if err != nil {
 		code := codeNotRunnable // dockerd's default for a failed start

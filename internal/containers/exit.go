@@ -81,6 +81,9 @@ func (s *Service) exited(c *ctr, t *runtime.Task, ex runtime.Exit) {
 	if err := s.save(c, false); err != nil {
 		s.log.Warn().Err(err).Str("container", id).Msg("saving the container's state")
 	}
+	if ex.OOMKilled { // dockerd reports the runtime's OOM event before die
+		s.publish(c, events.ActionOOM, nil)
+	}
 	s.publish(c, events.ActionDie, map[string]string{
 		"exitCode":     fmt.Sprint(ex.Code),
 		"execDuration": fmt.Sprint(int(ran.Seconds())),

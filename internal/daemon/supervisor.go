@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -41,9 +42,9 @@ func supervise(s *settings, args []string) int {
 	}
 
 	stopping := false
-	for attempt := 0; ; attempt++ {
-		started := time.Now()
-		code, ok := runEngine(s, args, ls, sigs, exits, &stopping)
+	var pace enginePacer
+	for {
+		code, served, ok := runEngine(s, args, ls, sigs, exits, &stopping)
 		os.Setenv(envEngineRestarted, "1") // the engines after the first
 		if !ok {
 			return 1
@@ -51,17 +52,15 @@ func supervise(s *settings, args []string) int {
 		if code == 0 || stopping {
 			return code
 		}
-		// A crash right after start is likely to repeat: back off, and give
-		// up after a run of fast failures instead of spinning forever.
-		if time.Since(started) > 30*time.Second {
-			attempt = 0
-		}
-		if attempt >= len(restartBackoff) {
+		delay, giveUp := pace.next(time.Now(), served)
+		if giveUp {
 			s.log.Error().Int("exit_code", code).Msg("the engine keeps failing; giving up")
 			return code
 		}
-		delay := restartBackoff[attempt]
-		s.log.Warn().Int("exit_code", code).Dur("restart_in", delay).Msg("the engine exited unexpectedly; restarting it")
+		s.log.Warn().Int("exit_code", code).Bool("was_serving", served).Dur("restart_in", delay).Msg("the engine exited unexpectedly; restarting it")
+		if delay == 0 {
+			continue
+		}
 		select {
 		case <-time.After(delay):
 		case sig := <-sigs:
@@ -76,19 +75,27 @@ func supervise(s *settings, args []string) int {
 const envEngineRestarted = "_SKIFF_ENGINE_RESTARTED"
 
 // runEngine starts one engine process with the listener fds and waits for
-// it, forwarding stop signals. ok is false when it could not be started.
+// it, forwarding stop signals. ok is false when it could not be started;
+// served says whether it got as far as serving the API.
 // The reaper, not cmd.Wait, collects the engine's exit: it reaps every child.
-func runEngine(s *settings, args []string, ls *listeners, sigs <-chan os.Signal, exits <-chan childExit, stopping *bool) (code int, ok bool) {
+func runEngine(s *settings, args []string, ls *listeners, sigs <-chan os.Signal, exits <-chan childExit, stopping *bool) (code int, served, ok bool) {
+	ready, err := newReadyPipe()
+	if err != nil {
+		s.log.Error().Err(err).Msg("starting the engine")
+		return 1, false, false
+	}
+	defer ready.close()
 	cmd := exec.Command("/proc/self/exe", append([]string{"engine"}, args...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, os.Stdout, os.Stderr
-	cmd.ExtraFiles = ls.files
-	cmd.Env = append(os.Environ(), envEngineFDs+"="+strconv.Itoa(len(ls.files)))
+	cmd.ExtraFiles = append(slices.Clone(ls.files), ready.w)
+	cmd.Env = append(os.Environ(), envEngineFDs+"="+strconv.Itoa(len(ls.files)), envEngineReadyFD+"="+strconv.Itoa(3+len(ls.files)))
 	// The engine must not outlive its supervisor (which holds the namespaces).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		s.log.Error().Err(err).Msg("starting the engine")
-		return 1, false
+		return 1, false, false
 	}
+	ready.w.Close() // only the engine's copy remains
 	pid := cmd.Process.Pid
 	for {
 		select {
@@ -102,9 +109,9 @@ func runEngine(s *settings, args []string, ls *listeners, sigs <-chan os.Signal,
 				continue // an orphaned shim or helper, reaped
 			}
 			if e.status.Signaled() {
-				return 128 + int(e.status.Signal()), true
+				return 128 + int(e.status.Signal()), ready.served(), true
 			}
-			return e.status.ExitStatus(), true
+			return e.status.ExitStatus(), ready.served(), true
 		}
 	}
 }

@@ -120,6 +120,9 @@ func (s *Service) Import(ctx context.Context, body io.Reader, opt ImportOptions,
 		return fmt.Errorf("importing: %w", err)
 	}
 	out(Message{Status: "sha256:" + id})
+	if named != nil { // dockerd tags the new image, with its event, first
+		s.publish(events.ActionTag, "sha256:"+id, map[string]string{"name": reference.FamiliarString(named)})
+	}
 	s.publish(events.ActionImport, "sha256:"+id, map[string]string{"name": "sha256:" + id})
 	return nil
 }

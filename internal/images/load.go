@@ -101,7 +101,10 @@ func (s *Service) Load(ctx context.Context, r io.Reader, _ bool, out Progress) e
 		}
 		if src.name != nil {
 			out(Message{Stream: "Loaded image: " + reference.FamiliarString(src.name) + "\n"})
-			s.publish(events.ActionLoad, reference.FamiliarString(src.name), map[string]string{"name": reference.FamiliarString(src.name)})
+			// dockerd names the loaded image by its ID in the event.
+			if _, img, err := s.resolve(ctx, src.name.String()); err == nil {
+				s.publish(events.ActionLoad, "sha256:"+img.ID, map[string]string{"name": "sha256:" + img.ID})
+			}
 		} else {
 			out(Message{Stream: "Loaded image ID: sha256:" + src.id + "\n"})
 			s.publish(events.ActionLoad, "sha256:"+src.id, map[string]string{"name": "sha256:" + src.id})

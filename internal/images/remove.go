@@ -41,7 +41,7 @@ func (s *Service) Remove(ctx context.Context, name string, opt RemoveOptions) ([
 			return err
 		}
 		resp = append(resp, image.DeleteResponse{Untagged: reference.FamiliarString(r)})
-		s.publish(events.ActionUnTag, id, map[string]string{"name": reference.FamiliarString(r)})
+		s.publish(events.ActionUnTag, id, map[string]string{"name": id}) // dockerd names the image ID, not the tag
 		return nil
 	}
 

@@ -162,7 +162,7 @@ func (s *Service) publish(action events.Action, id string, attrs map[string]stri
 	if s.opt.Events == nil {
 		return
 	}
-	s.opt.Events.Publish(events.Message{Type: events.ImageEventType, Action: action, Actor: events.Actor{ID: id, Attributes: attrs}})
+	s.opt.Events.Publish(events.Message{Type: events.ImageEventType, Action: action, Actor: events.Actor{ID: id, Attributes: s.eventAttributes(id, attrs)}})
 }
 
 // DriverStatus is the storage part of GET /info: the driver's name, its
