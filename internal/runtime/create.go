@@ -36,6 +36,9 @@ type Runtime struct {
 	once    sync.Once
 	self    *os.File
 	selfErr error
+
+	spare spareSlot // the parked exec role (exec_spare.go)
+	cache execCache // parsed specs and compiled filters for exec (exec_cache.go)
 }
 
 // New prepares RunDir and starts making the sealed binary in the
@@ -52,7 +55,7 @@ func New(opts Options) (*Runtime, error) {
 			return nil, err
 		}
 	}
-	r := &Runtime{opts: opts, shimExe: "/proc/self/exe"}
+	r := &Runtime{opts: opts, shimExe: "/proc/self/exe", spare: spareSlot{ready: make(chan *execRole, 1)}}
 	if rolesEmbedded {
 		r.shimExe = ""
 	}

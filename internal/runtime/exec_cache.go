@@ -16,14 +16,11 @@ import (
 	"github.com/skiff-engine/skiff/internal/runtime/seccomp"
 )
 
-// execCaches holds each Runtime's parsed task specs and compiled filters,
-// so that an exec neither parses config.json nor compiles the profile
-// again. (A package map, as Runtime's fields live in create.go.)
-var execCaches sync.Map // *Runtime -> *execCache
-
 // maxCachedSpecs bounds the cache; past it, it starts over.
 const maxCachedSpecs = 512
 
+// execCache holds a Runtime's parsed task specs and compiled filters, so
+// that an exec neither parses config.json nor compiles the profile again.
 type execCache struct {
 	mu        sync.Mutex
 	specs     map[string]*cachedSpec
@@ -46,13 +43,7 @@ type compiledFilter struct {
 	flags uint
 }
 
-func (r *Runtime) execCache() *execCache {
-	if v, ok := execCaches.Load(r); ok {
-		return v.(*execCache)
-	}
-	v, _ := execCaches.LoadOrStore(r, &execCache{})
-	return v.(*execCache)
-}
+func (r *Runtime) execCache() *execCache { return &r.cache }
 
 // TaskSpec is the spec the running task of container id was created with
 // (its bundle's config.json): an exec starts from its process, as dockerd

@@ -16,11 +16,8 @@ import (
 	"github.com/skiff-engine/skiff/internal/runtime/initproc"
 )
 
-// spares holds each Runtime's parked exec role, started ahead so that an
-// exec does not wait for this binary's start-up. (A package map, as
-// Runtime's fields live in create.go.)
-var spares sync.Map // *Runtime -> *spareSlot
-
+// spareSlot holds a Runtime's parked exec role, started ahead so that an
+// exec does not wait for the role binary's start-up.
 type spareSlot struct {
 	ready chan *execRole // holds the parked role, when one is ready
 
@@ -38,13 +35,7 @@ type execRole struct {
 	status unix.WaitStatus
 }
 
-func (r *Runtime) spareSlot() *spareSlot {
-	if v, ok := spares.Load(r); ok {
-		return v.(*spareSlot)
-	}
-	v, _ := spares.LoadOrStore(r, &spareSlot{ready: make(chan *execRole, 1)})
-	return v.(*spareSlot)
-}
+func (r *Runtime) spareSlot() *spareSlot { return &r.spare }
 
 // takeRole returns the parked role; when none is ready it waits for the
 // one being started (if no other exec does) or starts its own. The caller
