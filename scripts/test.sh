@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 
 export CGO_ENABLED=0
 TAGS=containers_image_openpgp
-INTEGRATION=./internal/integration/...
+# The harness's own tests, then the integration package alone so that
+# go test streams its output (a hang shows which test it is in).
+INTEGRATION=(./internal/integration/harness/ ./internal/integration/)
 failed=()
 logdir=$(mktemp -d)
 trap 'rm -rf "$logdir"' EXIT
@@ -47,8 +49,10 @@ go test -tags "$TAGS" -count=1 -timeout 10m -v $unit 2>&1 | tee "$logdir/unit.lo
 
 stage "integration tests"
 if [ -n "${SKIFF_BINARY:-}" ]; then
-	go test -tags "$TAGS" -count=1 -timeout 30m -v $INTEGRATION 2>&1 | tee "$logdir/integration.log"
-	[ "${PIPESTATUS[0]}" -eq 0 ] || failed+=(integration)
+	for pkg in "${INTEGRATION[@]}"; do
+		go test -tags "$TAGS" -count=1 -timeout 30m -v "$pkg" 2>&1 | tee -a "$logdir/integration.log"
+		[ "${PIPESTATUS[0]}" -eq 0 ] || failed+=("integration $pkg")
+	done
 else
 	echo "skipped: the skiff binary does not build"
 	failed+=(integration)
