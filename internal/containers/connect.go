@@ -3,6 +3,7 @@ package containers
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/containerd/errdefs"
@@ -150,6 +151,37 @@ func (s *Service) DisconnectNetwork(ctx context.Context, netIDOrName string, req
 		if err := s.writeHosts(c); err != nil {
 			s.log.Warn().Err(err).Str("container", id).Msg("updating /etc/hosts")
 		}
+		if err := s.restoreResolvConf(c); err != nil {
+			s.log.Warn().Err(err).Str("container", id).Msg("updating resolv.conf")
+		}
 	}
 	return nil
+}
+
+// restoreResolvConf writes the resolv.conf a container gets without the
+// embedded DNS once it has left its last user-defined network (the DNS
+// server went with it).
+func (s *Service) restoreResolvConf(c *ctr) error {
+	c.mu.Lock()
+	var keys []string
+	if ns := c.rec.NetworkSettings; ns != nil {
+		for k := range ns.Networks {
+			keys = append(keys, k)
+		}
+	}
+	path, hc := c.rec.ResolvConfPath, c.rec.HostConfig
+	c.mu.Unlock()
+	for _, k := range keys {
+		if info, err := s.opt.Networks.Lookup(k); err == nil && info.UserDefined {
+			return nil
+		}
+	}
+	if path == "" {
+		return nil
+	}
+	host, err := os.ReadFile(hostResolvConf)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return os.WriteFile(path, resolvConf(host, hc.DNS, hc.DNSSearch, hc.DNSOptions), 0o644)
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/skiff-engine/skiff/internal/network/bridge"
 	"github.com/skiff-engine/skiff/internal/network/ipam"
+	"github.com/skiff-engine/skiff/internal/network/vlan"
 )
 
 // errPoolOverlap is dockerd's 403 for a subnet that overlaps another
@@ -42,7 +43,7 @@ func (s *Service) CreateNetwork(ctx context.Context, req network.CreateRequest) 
 		}
 	}
 	rec := network.Network{
-		Name: req.Name, ID: newID(), Created: nowUTC(), Scope: "local", Driver: DriverBridge,
+		Name: req.Name, ID: newID(), Created: nowUTC(), Scope: "local", Driver: req.Driver,
 		EnableIPv4: true, EnableIPv6: req.EnableIPv6 != nil && *req.EnableIPv6,
 		Internal: req.Internal, Attachable: req.Attachable,
 		ConfigFrom: network.ConfigReference{},
@@ -72,6 +73,18 @@ func (s *Service) CreateNetwork(ctx context.Context, req network.CreateRequest) 
 	}
 	rec.IPAM.Config = cfgs
 	n := s.state(rec)
+	if n.isVlan() {
+		if err := s.checkVlan(n); err != nil {
+			return network.CreateResponse{}, err
+		}
+		if err := s.save(&rec); err != nil {
+			s.removeParent(n)
+			return network.CreateResponse{}, err
+		}
+		s.nets[rec.ID] = n
+		s.publish(n, events.ActionCreate, nil)
+		return network.CreateResponse{ID: rec.ID}, nil
+	}
 	if err := s.ensureBridge(n); err != nil {
 		bridge.DeleteLink(s.nl, n.bridge)
 		if rec.EnableIPv6 && ipv6Unavailable(err) {
@@ -114,11 +127,10 @@ func checkCreate(req *network.CreateRequest, rootless bool) error {
 		return errdefs.ErrPermissionDenied.WithMessage(fmt.Sprintf("only one instance of %q network is allowed", req.Driver))
 	case "overlay":
 		return errdefs.ErrNotImplemented.WithMessage("overlay networks are not supported yet: skiff has no swarm mode")
-	case "macvlan", "ipvlan":
+	case vlan.Macvlan, vlan.Ipvlan:
 		if rootless {
 			return errdefs.ErrNotImplemented.WithMessage(fmt.Sprintf("%s networks need a host interface, which a rootless daemon cannot reach: use a bridge network, or run skiff as root", req.Driver))
 		}
-		return errdefs.ErrNotImplemented.WithMessage(fmt.Sprintf("%s networks are not supported yet", req.Driver))
 	default:
 		return errdefs.ErrNotFound.WithMessage(fmt.Sprintf("plugin %q not found", req.Driver))
 	}

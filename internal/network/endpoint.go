@@ -13,6 +13,7 @@ import (
 
 	"github.com/skiff-engine/skiff/internal/network/bridge"
 	"github.com/skiff-engine/skiff/internal/network/netns"
+	"github.com/skiff-engine/skiff/internal/network/vlan"
 )
 
 // Info is what the container service needs to know of a network.
@@ -69,7 +70,7 @@ func (n *netState) checkConfig(cfg *network.EndpointSettings) error {
 	if cfg == nil {
 		return nil
 	}
-	if !n.isBridge() {
+	if !n.attachable() {
 		return nil
 	}
 	if n.isDefault() {
@@ -102,7 +103,7 @@ func (s *Service) Join(ctx context.Context, req JoinRequest) (*network.EndpointS
 		s.mu.Unlock()
 		return nil, err
 	}
-	if !n.isBridge() {
+	if !n.attachable() {
 		s.mu.Unlock()
 		return nil, errdefs.ErrPermissionDenied.WithMessage("container cannot be disconnected from host network or connected to host network")
 	}
@@ -121,7 +122,11 @@ func (s *Service) Join(ctx context.Context, req JoinRequest) (*network.EndpointS
 	}
 	s.mu.Unlock()
 
-	err = s.plumb(n, ep, req.Pid)
+	if n.isVlan() {
+		err = s.plumbVlan(n, ep, req.Pid)
+	} else {
+		err = s.plumb(n, ep, req.Pid)
+	}
 	if err == nil {
 		err = s.startDNS(req.ContainerID, req.Pid, req.DNS)
 	}
@@ -129,7 +134,9 @@ func (s *Service) Join(ctx context.Context, req JoinRequest) (*network.EndpointS
 		s.mu.Lock()
 		s.release(n, ep)
 		s.mu.Unlock()
-		bridge.DeleteLink(s.nl, ep.HostIf)
+		if ep.HostIf != "" {
+			bridge.DeleteLink(s.nl, ep.HostIf)
+		}
 		return nil, err
 	}
 	s.publish(n, events.ActionConnect, map[string]string{"container": req.ContainerID})
@@ -139,20 +146,23 @@ func (s *Service) Join(ctx context.Context, req JoinRequest) (*network.EndpointS
 // allocate reserves the endpoint's addresses and registers it; call with
 // s.mu held.
 func (s *Service) allocate(n *netState, req JoinRequest) (*endpoint, error) {
-	ep := &endpoint{ID: newID(), ContainerID: req.ContainerID, ContainerName: req.ContainerName}
-	ep.HostIf = "veth" + ep.ID[:7]
+	ep := &endpoint{ID: newID(), ContainerID: req.ContainerID, ContainerName: req.ContainerName, Pid: req.Pid}
+	if n.isBridge() {
+		ep.HostIf = "veth" + ep.ID[:7]
+	}
 	ep.IfName = s.nextIfName(req.ContainerID)
 	var want4, want6 netip.Addr
 	if c := req.Config; c != nil {
 		if c.IPAMConfig != nil {
 			want4, want6 = c.IPAMConfig.IPv4Address, c.IPAMConfig.IPv6Address
 		}
+		ep.GwPriority = c.GwPriority
 		if len(c.MacAddress) == 6 {
 			ep.MAC = net.HardwareAddr(c.MacAddress)
 		}
 	}
-	if ep.MAC == nil {
-		ep.MAC = bridge.NewMAC()
+	if ep.MAC == nil && n.rec.Driver != vlan.Ipvlan {
+		ep.MAC = bridge.NewMAC() // an ipvlan link has its parent's
 	}
 	if n.v4 != nil {
 		a, err := n.v4.Allocate(want4)
@@ -317,6 +327,14 @@ func (s *Service) leave(containerID, networkID string, exiting bool) {
 	stopDNS := !s.hasUserDefined(containerID)
 	s.mu.Unlock()
 	detach := func() {
+		if ep.HostIf == "" {
+			if !exiting {
+				if err := detachInner(ep); err != nil {
+					s.log.Warn().Err(err).Str("interface", ep.IfName).Msg("deleting an endpoint's interface")
+				}
+			}
+			return
+		}
 		if err := bridge.DeleteLink(s.nl, ep.HostIf); err != nil {
 			s.log.Warn().Err(err).Str("veth", ep.HostIf).Msg("deleting an endpoint's veth pair")
 		}
@@ -325,6 +343,7 @@ func (s *Service) leave(containerID, networkID string, exiting bool) {
 		go detach()
 	} else {
 		detach()
+		s.reroute(containerID, ep.Pid)
 	}
 	if stopDNS {
 		s.stopDNS(containerID)
@@ -364,8 +383,10 @@ func (s *Service) Restore(containerID, containerName string, pid int, networkNam
 			return err
 		}
 	}
-	ep := &endpoint{ID: es.EndpointID, ContainerID: containerID, ContainerName: containerName, MAC: net.HardwareAddr(es.MacAddress), DNSNames: slices.Clone(es.DNSNames)}
-	ep.HostIf = "veth" + ep.ID[:7]
+	ep := &endpoint{ID: es.EndpointID, ContainerID: containerID, ContainerName: containerName, Pid: pid, GwPriority: es.GwPriority, MAC: net.HardwareAddr(es.MacAddress), DNSNames: slices.Clone(es.DNSNames)}
+	if n.isBridge() {
+		ep.HostIf = "veth" + ep.ID[:7]
+	}
 	ep.IfName = s.nextIfName(containerID)
 	if es.IPAddress.IsValid() && n.v4 != nil {
 		n.v4.Mark(es.IPAddress)

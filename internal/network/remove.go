@@ -47,6 +47,9 @@ func (s *Service) remove(n *netState) error {
 			s.log.Warn().Err(err).Msg("network rules")
 		}
 	}
+	if n.isVlan() {
+		s.removeParent(n)
+	}
 	s.publish(n, events.ActionDestroy, nil)
 	return nil
 }

@@ -115,6 +115,11 @@ func New(opt Options) (*Service, error) {
 				s.log.Warn().Err(err).Str("network", n.rec.Name).Msg("setting up the bridge")
 			}
 		}
+		if n.isVlan() {
+			if err := s.ensureParent(n); err != nil {
+				s.log.Warn().Err(err).Str("network", n.rec.Name).Msg("the network's parent interface")
+			}
+		}
 	}
 	if err := s.applyRules(); err != nil {
 		s.log.Warn().Err(err).Msg("network rules")

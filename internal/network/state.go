@@ -47,16 +47,23 @@ type netState struct {
 	gw4    netip.Prefix // gateway with the subnet's length
 	gw6    netip.Prefix
 	eps    map[string]*endpoint // container ID -> endpoint
+	// parent is a macvlan or ipvlan network's host interface;
+	// ownParent says skiff made it (a VLAN subinterface or a dummy).
+	parent    string
+	ownParent bool
 }
 
 func (n *netState) isBridge() bool { return n.rec.Driver == DriverBridge }
+
+// attachable networks give a container an interface of its own.
+func (n *netState) attachable() bool { return n.isBridge() || n.isVlan() }
 
 // isDefault is the predefined "bridge" network (no DNS, --link works).
 func (n *netState) isDefault() bool { return n.rec.Name == network.NetworkBridge }
 
 // userDefined networks have name resolution (the default bridge, host
 // and none have not).
-func (n *netState) userDefined() bool { return n.isBridge() && !n.isDefault() }
+func (n *netState) userDefined() bool { return n.attachable() && !n.isDefault() }
 
 // userNets are the user-defined networks a container is on; call with
 // s.mu held.
@@ -84,7 +91,9 @@ type endpoint struct {
 	ID            string
 	ContainerID   string
 	ContainerName string
-	HostIf        string
+	HostIf        string // the veth's outer end; "" for macvlan and ipvlan
+	Pid           int    // a process in the container's namespace
+	GwPriority    int    // docker run --network gw-priority=
 	IfName        string
 	MAC           net.HardwareAddr
 	Addr, Addr6   netip.Prefix
@@ -136,12 +145,17 @@ func (s *Service) load() error {
 // state builds the runtime view of a record.
 func (s *Service) state(rec network.Network) *netState {
 	n := &netState{rec: rec, eps: map[string]*endpoint{}, mtu: s.opt.MTU}
-	if rec.Driver != DriverBridge {
+	switch {
+	case n.isVlan():
+		n.mtu = 0 // the parent's unless set
+		n.parent = vlanParent(rec)
+	case n.isBridge():
+		n.bridge = rec.Options[optBridgeName]
+		if n.bridge == "" {
+			n.bridge = "br-" + rec.ID[:12]
+		}
+	default:
 		return n
-	}
-	n.bridge = rec.Options[optBridgeName]
-	if n.bridge == "" {
-		n.bridge = "br-" + rec.ID[:12]
 	}
 	if m, ok := parseMTU(rec.Options[optMTU]); ok {
 		n.mtu = m

@@ -73,12 +73,12 @@ func Attach(bh *netlink.Handle, ctrNS *os.File, ep Endpoint) (err error) {
 		return err
 	}
 	defer ch.Close()
-	return configureInner(ch, ep)
+	return Configure(ch, ep)
 }
 
-// configureInner addresses the container's end, brings it (and lo) up
+// Configure addresses the container's end, brings it (and lo) up
 // and routes the default through the gateway.
-func configureInner(ch *netlink.Handle, ep Endpoint) error {
+func Configure(ch *netlink.Handle, ep Endpoint) error {
 	if lo, err := ch.LinkByName("lo"); err == nil {
 		ch.LinkSetUp(lo)
 	}
