@@ -42,6 +42,7 @@ func (s *Server) registerContainerRoutes() {
 	s.Handle("PUT /containers/{id}/archive", c.putArchive)
 	s.Handle("POST /commit", c.commit)
 	s.Handle("POST /containers/{id}/attach", c.attach)
+	s.Handle("GET /containers/{id}/attach/ws", c.attachWS)
 	s.Handle("POST /containers/{id}/resize", c.resize)
 }
 

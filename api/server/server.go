@@ -27,8 +27,8 @@ type Options struct {
 	System SystemBackend
 	// Images serves the image routes; nil leaves them 501 stubs.
 	Images ImagesBackend
-	// Containers serves the container routes (exec, attach/ws and resize
-	// aside); nil leaves them 501 stubs.
+	// Containers serves the container routes (exec aside); nil leaves
+	// them 501 stubs.
 	Containers ContainersBackend
 	// Networks serves the network routes; nil leaves them 501 stubs.
 	Networks NetworksBackend

@@ -31,13 +31,12 @@ type view struct {
 
 // listQuery is a parsed filter set.
 type listQuery struct {
-	f            filters.Args
-	all          bool
-	exited       []int
-	before       time.Time
-	since        time.Time
-	ancestorIDs  map[string]bool
-	ancestorRefs map[string]bool
+	f           filters.Args
+	all         bool
+	exited      []int
+	before      time.Time
+	since       time.Time
+	ancestorIDs map[string]bool // nil: no ancestor filter
 }
 
 // List answers GET /containers/json: newest first, running ones only
@@ -108,11 +107,17 @@ func (s *Service) parseListQuery(ctx context.Context, opts server.ListOptions) (
 		}
 	}
 	if refs := f.Get("ancestor"); len(refs) > 0 {
-		q.ancestorIDs, q.ancestorRefs = map[string]bool{}, map[string]bool{}
+		// dockerd: the image and every image built on it, by ID; an
+		// unknown image matches nothing.
+		q.ancestorIDs = map[string]bool{}
 		for _, r := range refs {
-			q.ancestorRefs[r] = true
-			if img, err := s.opt.Images.Lookup(ctx, r); err == nil {
-				q.ancestorIDs["sha256:"+img.ID] = true
+			ids, err := s.opt.Images.Descendants(ctx, r)
+			if err != nil {
+				s.log.Debug().Err(err).Str("ancestor", r).Msg("ps ancestor filter")
+				continue
+			}
+			for _, id := range ids {
+				q.ancestorIDs["sha256:"+id] = true
 			}
 		}
 	}
@@ -157,7 +162,7 @@ func (q *listQuery) match(v *view) bool {
 	if !q.since.IsZero() && !rec.Created.After(q.since) {
 		return false
 	}
-	if q.ancestorRefs != nil && !q.ancestorIDs[rec.ImageID] && !q.ancestorRefs[rec.Image] {
+	if q.ancestorIDs != nil && !q.ancestorIDs[rec.ImageID] {
 		return false
 	}
 	if f.Contains("volume") {

@@ -53,7 +53,7 @@ func TestListFilters(t *testing.T) {
 		{"exited other code", true, []filters.KeyValuePair{filters.Arg("exited", "0")}, nil},
 		{"before", true, []filters.KeyValuePair{filters.Arg("before", "job")}, []string{"web"}},
 		{"since", true, []filters.KeyValuePair{filters.Arg("since", "job")}, []string{"fresh"}},
-		{"ancestor by name", true, []filters.KeyValuePair{filters.Arg("ancestor", "busybox")}, []string{"fresh", "job", "web"}},
+		{"ancestor and its children by ID", true, []filters.KeyValuePair{filters.Arg("ancestor", "busybox")}, []string{"job", "web"}},
 		{"volume", true, []filters.KeyValuePair{filters.Arg("volume", "/data")}, []string{"fresh", "job", "web"}},
 		{"network", true, []filters.KeyValuePair{filters.Arg("network", "host")}, nil},
 		{"expose", true, []filters.KeyValuePair{filters.Arg("expose", "80/tcp")}, []string{"fresh", "job", "web"}},
@@ -69,7 +69,8 @@ func TestListFilters(t *testing.T) {
 					t.Fatal(err)
 				}
 			} else {
-				q.ancestorIDs, q.ancestorRefs = map[string]bool{}, map[string]bool{"busybox": true}
+				// What Images.Descendants("busybox") gives: its ID and a child's.
+				q.ancestorIDs = map[string]bool{"sha256:aaaa1111": true, "sha256:bbbb2222": true}
 			}
 			var got []string
 			for _, c := range s.sorted() {

@@ -154,7 +154,7 @@ func (s *Service) cancelRestart(c *ctr) bool {
 func (s *Service) manualStop(c *ctr, sig syscall.Signal) {
 	c.mu.Lock()
 	cfg := c.rec.Config.StopSignal
-	if cfg == "" || sig == syscall.SIGKILL || stopSignal(cfg) == sig {
+	if exitsOnSignal(cfg, sig) {
 		c.restart.canceled = true
 	}
 	changed := false

@@ -89,24 +89,34 @@ func (s *Service) stop(c *ctr, signal string, timeout *int) error {
 	return nil
 }
 
+// killGoneWait bounds the wait for an exit being recorded when the kill
+// failed for another reason than the process being gone (dockerd's 2 s).
+const killGoneWait = 2 * time.Second
+
 // killAndWait SIGKILLs every process of the container and waits for the
-// exit to be recorded.
+// exit to be recorded. A process that is already gone (the shim says not
+// running: it exited between the state read and the kill) is an exit
+// being recorded, so it waits for that, as dockerd does.
 func (s *Service) killAndWait(c *ctr, t interface {
 	Kill(syscall.Signal, bool) error
 }, exited <-chan struct{}) error {
-	if err := t.Kill(syscall.SIGKILL, true); err != nil {
-		select {
-		case <-exited:
-			return nil
-		default:
-		}
-		return err
+	err := t.Kill(syscall.SIGKILL, true)
+	wait := killWait
+	switch {
+	case err == nil:
+		s.publish(c, events.ActionKill, map[string]string{"signal": strconv.Itoa(int(syscall.SIGKILL))})
+	case !errdefs.IsConflict(err):
+		wait = killGoneWait
 	}
-	s.publish(c, events.ActionKill, map[string]string{"signal": strconv.Itoa(int(syscall.SIGKILL))})
+	tm := time.NewTimer(wait)
+	defer tm.Stop()
 	select {
 	case <-exited:
 		return nil
-	case <-time.After(killWait):
+	case <-tm.C:
+		if err != nil && !errdefs.IsConflict(err) {
+			return err
+		}
 		return errdefs.ErrUnavailable.WithMessage("the container did not exit after SIGKILL")
 	}
 }
@@ -151,26 +161,31 @@ func (s *Service) Kill(ctx context.Context, idOrName, signal string) error {
 	}
 	c.mu.Lock()
 	running, paused, t, exited, id, cg := c.rec.State.Running, c.rec.State.Paused, c.task, c.exitCh, c.rec.ID, c.rec.CgroupPath
+	cfgSignal := c.rec.Config.StopSignal
 	c.mu.Unlock()
 	if !running || t == nil {
 		return errNotRunning(id)
 	}
 	s.manualStop(c, sig)
-	if paused && sig != syscall.SIGKILL {
-		return errdefs.ErrConflict.WithMessage(fmt.Sprintf("container %s is paused. Unpause the container before stopping or killing", id))
+	thaw := func() {
+		if cg != "" && cgroups.Freeze(cg, false) == nil {
+			s.setPaused(c, false)
+		}
 	}
+	unpause := unpauseForKill(paused, cfgSignal, sig)
 	if sig == syscall.SIGKILL {
-		if paused && cg != "" {
-			defer func() {
-				if cgroups.Freeze(cg, false) == nil {
-					s.setPaused(c, false)
-				}
-			}()
+		if unpause { // a v1-frozen process cannot even die
+			thaw()
 		}
 		return s.killAndWait(c, t, exited)
 	}
-	if err := t.Kill(sig, false); err != nil {
+	// Not running here means the exit is being recorded: dockerd
+	// answers that kill with success.
+	if err := t.Kill(sig, false); err != nil && !errdefs.IsConflict(err) {
 		return err
+	}
+	if unpause {
+		thaw()
 	}
 	s.publish(c, events.ActionKill, map[string]string{"signal": strconv.Itoa(int(sig))})
 	return nil

@@ -1,0 +1,35 @@
+package integration
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/skiff-engine/skiff/internal/integration/harness"
+)
+
+// TestContainerDockerPyTTY: docker-py's run with tty=True gives PID 1 a
+// terminal as stdin and stdout (and tty=False does not), with the pty's
+// \r\n line ends.
+func TestContainerDockerPyTTY(t *testing.T) {
+	d := harness.StartDaemon(t)
+	bb := busybox(t, d)
+	out := d.MustPython(fmt.Sprintf(`
+script = 'if [ -t 0 ] && [ -t 1 ]; then echo is-a-tty; else echo no-tty; fi; tty; true'
+print(repr(client.containers.run(%q, ["sh", "-c", script], tty=True, remove=True).decode()))
+print(repr(client.containers.run(%q, ["sh", "-c", script], remove=True).decode()))
+`, bb, bb))
+	got := lines(out)
+	if len(got) != 2 {
+		t.Fatalf("docker-py printed %q", out)
+	}
+	// dockerd prints /dev/pts/0 for tty; skiff prints "not a tty" while its
+	// pty comes from the engine's devpts rather than the container's.
+	t.Logf("with a tty: %s", got[0])
+	if !strings.HasPrefix(got[0], `'is-a-tty\r\n`) {
+		t.Errorf("tty=True printed %s, want is-a-tty with \\r\\n", got[0])
+	}
+	if got[1] != `'no-tty\nnot a tty\n'` {
+		t.Errorf("tty=False printed %s, want no-tty and not a tty", got[1])
+	}
+}
