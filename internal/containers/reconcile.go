@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/containerd/errdefs"
+	"go.podman.io/storage"
 
 	"github.com/skiff-engine/skiff/internal/runtime"
 )
@@ -147,6 +148,26 @@ func (s *Service) clearOrphanTask(c *ctr) {
 // reconcileStorage deletes storage containers that have no record (a
 // crash mid-create or mid-remove), drops records whose storage container
 // is gone, and clears mounts that stopped containers left behind.
+// clearStaleMount unmounts the rootfs of a container that is not running
+// (left mounted by an engine that died). It holds the container's
+// operation lock: a start at daemon boot (restart policies) or by a quick
+// user may be mounting it right now.
+func (s *Service) clearStaleMount(store storage.Store, c *ctr) {
+	c.opMu.Lock()
+	defer c.opMu.Unlock()
+	c.mu.Lock()
+	id, running := c.rec.ID, c.rec.State.Running
+	c.mu.Unlock()
+	if running {
+		return
+	}
+	if n, err := store.Mounted(id); err == nil && n > 0 {
+		if _, err := store.Unmount(id, true); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.log.Warn().Err(err).Str("container", id).Msg("clearing a stale mount")
+		}
+	}
+}
+
 func (s *Service) reconcileStorage() {
 	defer close(s.reconciled)
 	ctx := context.Background()
@@ -189,11 +210,7 @@ func (s *Service) reconcileStorage() {
 			continue
 		}
 		if !running {
-			if n, err := store.Mounted(id); err == nil && n > 0 {
-				if _, err := store.Unmount(id, true); err != nil && !errors.Is(err, os.ErrNotExist) {
-					s.log.Warn().Err(err).Str("container", id).Msg("clearing a stale mount")
-				}
-			}
+			s.clearStaleMount(store, c)
 		}
 	}
 	// Temp files of interrupted durable record writes (atomicfile's).
