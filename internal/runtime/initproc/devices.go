@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -118,6 +119,29 @@ func bindDevice(hostPath, dest string) error {
 		return err
 	}
 	return mount(hostPath, dest, "", unix.MS_BIND, "")
+}
+
+// bindConsole makes the container's /dev/console the pty that init holds
+// as fd 0, as runc binds the console: the pty comes from the engine's
+// devpts, which the container does not see, so without a node of it in
+// /dev, ttyname(3) (and `tty`) would find no name for the terminal.
+//
+// The bind is made from the pty's path, not from /proc/self/fd/0: the fd
+// belongs to the engine's mount namespace, while this copy of its mounts
+// has the same devpts at the same path.
+func bindConsole(rootfs string) error {
+	pty, err := os.Readlink("/proc/self/fd/0")
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(pty, "/dev/pts/") {
+		return nil // not the shim's pty (a test's stdin): nothing to name
+	}
+	dest, err := securejoin.SecureJoin(rootfs, "/dev/console")
+	if err != nil {
+		return err
+	}
+	return bindDevice(pty, dest)
 }
 
 // devSymlinks creates the links runc puts in /dev.

@@ -51,6 +51,11 @@ func prepareRootfs(spec *specs.Spec, userns bool) error {
 		if err := devSymlinks(rootfs); err != nil {
 			return err
 		}
+		if spec.Process != nil && spec.Process.Terminal {
+			if err := bindConsole(rootfs); err != nil {
+				return err
+			}
+		}
 	}
 	if err := pivotRoot(rootfs); err != nil {
 		return err
