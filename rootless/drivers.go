@@ -11,15 +11,15 @@ import (
 	"strings"
 
 	"github.com/rootless-containers/rootlesskit/v3/pkg/network"
-	"github.com/rootless-containers/rootlesskit/v3/pkg/network/gvisortapvsock"
 	"github.com/rootless-containers/rootlesskit/v3/pkg/network/pasta"
 	"github.com/rootless-containers/rootlesskit/v3/pkg/network/slirp4netns"
+	"github.com/skiff-engine/skiff/slirp/gvtap"
 	"github.com/skiff-engine/skiff/slirp/loopback"
 )
 
 // Egress driver names, as daemon.json's rootless-network-driver spells them.
 const (
-	NetworkGvisorTapVsock = gvisortapvsock.DriverName
+	NetworkGvisorTapVsock = gvtap.DriverName
 	NetworkSlirp4netns    = "slirp4netns"
 	NetworkPasta          = pasta.DriverName
 	// NetworkNone is the single-id mode's namespace: loopback only.
@@ -44,9 +44,17 @@ const egressCIDR = "10.0.2.0/24"
 var networkDrivers = map[string]networkDriver{
 	NetworkGvisorTapVsock: {
 		parent: func(_ string, log io.Writer) (network.ParentDriver, error) {
-			return gvisortapvsock.NewParentDriver(log, MTU, egressNet(), "tap0", false, false)
+			if bin := gvtap.Embedded(); bin != nil {
+				return gvtap.NewParentDriver(bin, log, MTU, egressCIDR, "tap0"), nil
+			}
+			return inProcessGvtapParent(log)
 		},
-		child:       gvisortapvsock.NewChildDriver,
+		child: func() network.ChildDriver {
+			if gvtap.Embedded() != nil {
+				return gvtap.NewChildDriver()
+			}
+			return inProcessGvtapChild()
+		},
 		gatewayHost: 1,
 	},
 	NetworkSlirp4netns: {
