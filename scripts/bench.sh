@@ -123,8 +123,31 @@ for n in skiff podman dockerd; do "${as[@]}" sh "$work/clean-$n.sh"; done
 
 echo
 echo "== skiff daemon PSS with 0 and 100 running containers"
-# The whole daemon: host side, supervisor and engine (not the shims).
-daemon_pss() { echo $(($(pss_of "$work/skiff daemon") + $(pss_of '/proc/self/exe engine'))); }
+# The whole daemon: every process under the host-side `skiff daemon` (the
+# RootlessKit child, the supervisor, the engine, the network helper, the
+# parked exec role), not the shims and what runs under them.
+tree_pss() {
+	local pid=$1 kb child total
+	if { tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null | grep -qx _SKIFF_ROLE=shim; then
+		echo 0
+		return
+	fi
+	kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+	total=${kb:-0}
+	for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+		total=$((total + $(tree_pss "$child")))
+	done
+	echo "$total"
+}
+# (Only the host-side process runs as "$work/skiff daemon": its
+# descendants re-exec /proc/self/exe.)
+daemon_pss() {
+	local total=0 pid
+	for pid in $(pgrep -u "$uid" -f "$work/skiff daemon" 2>/dev/null); do
+		total=$((total + $(tree_pss "$pid")))
+	done
+	echo "$total"
+}
 echo "idle: $(daemon_pss) KiB"
 for i in $(seq 100); do "${as[@]}" docker -H "unix://${sock[skiff]}" run -d bb sleep 600 >/dev/null; done
 sleep 2
