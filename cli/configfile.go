@@ -66,6 +66,18 @@ func (c *configFile) str(key string) string {
 	return s
 }
 
+// formatOrConfig is the --format flag, or when it is empty the default
+// format the config file sets under key ("psFormat", "imagesFormat"...).
+func (a *app) formatOrConfig(flag, key string) string {
+	if flag != "" {
+		return flag
+	}
+	if cfg, err := a.configFile(); err == nil {
+		return cfg.str(key)
+	}
+	return ""
+}
+
 // credHelpers is the per-registry credential helpers map.
 func (c *configFile) credHelpers() map[string]string {
 	var m map[string]string

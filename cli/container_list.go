@@ -30,12 +30,8 @@ func (c *psCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	f := c.Format
-	if f == "" {
-		if cfg, err := a.configFile(); err == nil {
-			f = cfg.str("psFormat")
-		}
-	} else if c.Quiet {
+	f := a.formatOrConfig(c.Format, "psFormat")
+	if c.Format != "" && c.Quiet {
 		fmt.Fprintln(a.Stderr, "WARNING: Ignoring custom format, because both --format and --quiet are set.")
 	}
 	opts := client.ContainerListOptions{All: c.All, Limit: c.Last, Size: c.Size, Filters: filters}

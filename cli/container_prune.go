@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/docker/go-units"
@@ -37,16 +38,17 @@ func (c *containerPruneCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	var reclaimed uint64
-	if r := res.Report; len(r.ContainersDeleted) > 0 {
-		var b strings.Builder
-		b.WriteString("Deleted Containers:\n")
-		for _, id := range r.ContainersDeleted {
-			b.WriteString(id + "\n")
-		}
-		fmt.Fprintln(a.Stdout, b.String())
-		reclaimed = r.SpaceReclaimed
-	}
-	fmt.Fprintln(a.Stdout, "Total reclaimed space:", units.HumanSize(float64(reclaimed)))
+	printPruned(a.Stdout, "Deleted Containers", res.Report.ContainersDeleted, res.Report.SpaceReclaimed)
 	return nil
+}
+
+// printPruned prints a prune's result as docker does: what was deleted,
+// under title, then the space reclaimed (0 when nothing was deleted).
+func printPruned(w io.Writer, title string, deleted []string, reclaimed uint64) {
+	if len(deleted) == 0 {
+		reclaimed = 0
+	} else {
+		fmt.Fprintf(w, "%s:\n%s\n\n", title, strings.Join(deleted, "\n"))
+	}
+	fmt.Fprintln(w, "Total reclaimed space:", units.HumanSize(float64(reclaimed)))
 }

@@ -34,12 +34,7 @@ const (
 // Run shows the containers' resource usage: one table with --no-stream,
 // otherwise a table redrawn every half second until the streams end.
 func (c *statsCmd) Run(a *app) error {
-	f := c.Format
-	if f == "" {
-		if cfg, err := a.configFile(); err == nil {
-			f = cfg.str("statsFormat")
-		}
-	}
+	f := a.formatOrConfig(c.Format, "statsFormat")
 	if f == "" || f == format.TablePrefix {
 		f = defaultStatsTable
 	}

@@ -60,10 +60,8 @@ func (c *imagesCmd) Run(a *app, k *kong.Context) error {
 		return err
 	}
 	f := c.Format
-	if f == "" && !c.Quiet {
-		if cfg, err := a.configFile(); err == nil {
-			f = cfg.str("imagesFormat")
-		}
+	if !c.Quiet {
+		f = a.formatOrConfig(f, "imagesFormat")
 	}
 	f = imageFormat(f, c.Quiet, c.Digests)
 	w, err := format.New(a.Stdout, format.Format(f), "", false, imageHeaders)

@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/docker/go-units"
 	"github.com/moby/moby/client"
 )
 
@@ -48,21 +46,15 @@ func (c *imagePruneCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	var reclaimed uint64
-	if r := res.Report; len(r.ImagesDeleted) > 0 {
-		var b strings.Builder
-		b.WriteString("Deleted Images:\n")
-		for _, d := range r.ImagesDeleted {
-			if d.Untagged != "" {
-				fmt.Fprintf(&b, "untagged: %s\n", d.Untagged)
-			} else {
-				fmt.Fprintf(&b, "deleted: %s\n", d.Deleted)
-			}
+	lines := make([]string, 0, len(res.Report.ImagesDeleted))
+	for _, d := range res.Report.ImagesDeleted {
+		if d.Untagged != "" {
+			lines = append(lines, "untagged: "+d.Untagged)
+		} else {
+			lines = append(lines, "deleted: "+d.Deleted)
 		}
-		fmt.Fprintln(a.Stdout, b.String())
-		reclaimed = r.SpaceReclaimed
 	}
-	fmt.Fprintln(a.Stdout, "Total reclaimed space:", units.HumanSize(float64(reclaimed)))
+	printPruned(a.Stdout, "Deleted Images", lines, res.Report.SpaceReclaimed)
 	return nil
 }
 

@@ -44,10 +44,8 @@ func (c *networkListCmd) Run(a *app) error {
 		return err
 	}
 	f := c.Format
-	if f == "" && !c.Quiet {
-		if cfg, err := a.configFile(); err == nil {
-			f = cfg.str("networksFormat")
-		}
+	if !c.Quiet {
+		f = a.formatOrConfig(f, "networksFormat")
 	}
 	f = networkFormat(f, c.Quiet)
 	w, err := format.New(a.Stdout, format.Format(f), "", false, networkHeaders)

@@ -48,10 +48,8 @@ func (c *volumeListCmd) Run(a *app) error {
 		return err
 	}
 	f := c.Format
-	if f == "" && !c.Quiet {
-		if cfg, err := a.configFile(); err == nil {
-			f = cfg.str("volumesFormat")
-		}
+	if !c.Quiet {
+		f = a.formatOrConfig(f, "volumesFormat")
 	}
 	switch strings.TrimSpace(f) {
 	case "", format.TablePrefix:

@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"fmt"
-	"strings"
-
-	"github.com/docker/go-units"
 	"github.com/moby/moby/client"
 )
 
@@ -48,16 +44,6 @@ func (c *volumePruneCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	var reclaimed uint64
-	if r := res.Report; len(r.VolumesDeleted) > 0 {
-		var b strings.Builder
-		b.WriteString("Deleted Volumes:\n")
-		for _, n := range r.VolumesDeleted {
-			b.WriteString(n + "\n")
-		}
-		fmt.Fprintln(a.Stdout, b.String())
-		reclaimed = r.SpaceReclaimed
-	}
-	fmt.Fprintln(a.Stdout, "Total reclaimed space:", units.HumanSize(float64(reclaimed)))
+	printPruned(a.Stdout, "Deleted Volumes", res.Report.VolumesDeleted, res.Report.SpaceReclaimed)
 	return nil
 }
