@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"iter"
 	"net"
 	"net/netip"
@@ -201,7 +202,7 @@ func (s *Service) ensurePredefined() error {
 			rec.IPAM.Config = []network.IPAMConfig{cfg}
 			rec.Options = map[string]string{
 				optDefaultBridge: "true", optICC: "true", optMasquerade: "true",
-				optHostBinding: "0.0.0.0", optBridgeName: "docker0", optMTU: strconv.Itoa(s.opt.MTU),
+				optHostBinding: "0.0.0.0", optBridgeName: s.defaultBridgeName(), optMTU: strconv.Itoa(s.opt.MTU),
 			}
 		}
 		if err := s.save(&rec); err != nil {
@@ -210,6 +211,16 @@ func (s *Service) ensurePredefined() error {
 		s.nets[rec.ID] = s.state(rec)
 	}
 	return nil
+}
+
+// defaultBridgeName is docker0 in the networks' own namespace (rootless);
+// rootful, the bridge is in the host's namespace, where a real dockerd's
+// docker0 may live: skiff keeps to a name of its own there.
+func (s *Service) defaultBridgeName() string {
+	if s.opt.Rootless {
+		return "docker0"
+	}
+	return "skiff0"
 }
 
 // defaultBridgeIPAM is bip when set, else the first free default pool.
@@ -222,6 +233,13 @@ func (s *Service) defaultBridgeIPAM() (network.IPAMConfig, error) {
 		return network.IPAMConfig{Subnet: p.Masked(), Gateway: p.Addr()}, nil
 	}
 	sub, err := ipam.NextSubnet(s.opt.Pools, s.usedPrefixes(true))
+	if errors.Is(err, ipam.ErrPoolsExhausted) {
+		// Every pool overlaps a route of the host: better an overlap
+		// (which only hides that host network from containers) than no
+		// daemon at all.
+		s.log.Warn().Msg("every default address pool overlaps a route of the host; the default bridge takes the first pool anyway (set bip or default-address-pools in daemon.json)")
+		sub, err = ipam.NextSubnet(s.opt.Pools, s.usedPrefixes(false))
+	}
 	if err != nil {
 		return network.IPAMConfig{}, err
 	}

@@ -61,6 +61,7 @@ func Ensure(h *netlink.Handle, b Bridge) error {
 			return err
 		}
 	}
+	dropStaleAddrs(h, link, b)
 	for _, gw := range []netip.Prefix{b.Gateway, b.Gateway6} {
 		if !gw.IsValid() {
 			continue
@@ -99,4 +100,26 @@ func ipNet(p netip.Prefix) *net.IPNet {
 func isNotFound(err error) bool {
 	var nf netlink.LinkNotFoundError
 	return errors.As(err, &nf)
+}
+
+// dropStaleAddrs removes the global addresses a bridge kept from an earlier
+// configuration (a daemon with another data root gave it another subnet),
+// so that a reused bridge carries only this network's gateways.
+func dropStaleAddrs(h *netlink.Handle, link netlink.Link, b Bridge) {
+	addrs, err := h.AddrList(link, netlink.FAMILY_ALL)
+	if err != nil {
+		return
+	}
+	for _, a := range addrs {
+		ip, ok := netip.AddrFromSlice(a.IP)
+		if !ok || ip.IsLinkLocalUnicast() {
+			continue
+		}
+		ones, _ := a.Mask.Size()
+		p := netip.PrefixFrom(ip.Unmap(), ones)
+		if p == b.Gateway || p == b.Gateway6 {
+			continue
+		}
+		h.AddrDel(link, &a)
+	}
 }
