@@ -20,51 +20,13 @@ runs=${RUNS:-30}
 work=$(mktemp -d /tmp/skiff-bench.XXXXXX)
 chmod 0755 "$work"
 
-if [ -n "${SKIFF_BIN:-}" ]; then
-	cp "$SKIFF_BIN" "$work/skiff" # a binary built elsewhere
-else
-	bash scripts/build.sh "$work/skiff" 2>/dev/null
-fi
+. scripts/bench/engines.sh
 
-. scripts/bench/user.sh
-pids=()
-cleanup() {
-	# Only the daemons this script started (each leads its own session).
-	for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null || true; done
-	sleep 2
-	for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null || true; done
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-for tool in hyperfine docker podman dockerd-rootless.sh; do
-	command -v "$tool" >/dev/null || [ -x "/usr/share/docker.io/contrib/$tool" ] || {
-		echo "missing $tool: apt-get install hyperfine docker.io rootlesskit slirp4netns podman runc" >&2
-		exit 1
-	}
-done
-[ -x /bin/busybox ] || { echo "missing /bin/busybox: apt-get install busybox-static" >&2; exit 1; }
-
-# The same busybox rootfs for all three.
-mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/tmp"
-cp /bin/busybox "$work/rootfs/bin/"
-for a in sh true sleep echo; do ln -sf busybox "$work/rootfs/bin/$a"; done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$work/rootfs/etc/passwd"
-echo 'root:x:0:' >"$work/rootfs/etc/group"
+bench_rootfs sh true sleep echo
 tar -C "$work/rootfs" -cf "$work/rootfs.tar" .
 chmod 0644 "$work/rootfs.tar"
-
-"${as[@]}" setsid "$work/skiff" daemon >"$work/skiff.log" 2>&1 &
-pids+=($!)
-"${as[@]}" setsid dockerd-rootless.sh >"$work/dockerd.log" 2>&1 &
-pids+=($!)
-"${as[@]}" setsid podman system service --time=0 >"$work/podman.log" 2>&1 &
-pids+=($!)
-declare -A sock=([skiff]="$rt/skiff/skiff.sock" [dockerd]="$rt/docker.sock" [podman]="$rt/podman/podman.sock")
-for n in skiff dockerd podman; do
-	for _ in $(seq 300); do curl -sf --unix-socket "${sock[$n]}" http://d/_ping >/dev/null 2>&1 && break; sleep 0.1; done
-	"${as[@]}" docker -H "unix://${sock[$n]}" import "$work/rootfs.tar" bb >/dev/null
-done
+bench_start_engines
+for n in skiff dockerd podman; do bench_import "$n" bb; done
 
 echo "== run --rm bb true ($runs runs each)"
 hyperfine -N --warmup 3 --runs "$runs" \
