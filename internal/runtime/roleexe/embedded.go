@@ -5,4 +5,4 @@ package roleexe
 import _ "embed"
 
 //go:embed skiff-roles
-var binary []byte
+var binary string

@@ -3,4 +3,4 @@
 package roleexe
 
 // binary is empty: the roles run from skiff itself.
-var binary []byte
+var binary string

@@ -16,7 +16,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/skiff-engine/skiff/internal/runtime/selfexe"
+	"github.com/skiff-engine/skiff/rootless/memfd"
 )
 
 // highFd keeps the memfd above the fds a shim or exec role is started
@@ -32,7 +32,7 @@ func Sealed() (*os.File, error) {
 	if !Embedded() {
 		return nil, nil
 	}
-	mem, err := selfexe.SealedBytes("skiff-roles", binary)
+	mem, err := memfd.SealedEmbedded("skiff-roles", binary)
 	if err != nil {
 		return nil, err
 	}
