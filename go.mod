@@ -117,3 +117,8 @@ require (
 	google.golang.org/protobuf v1.36.11 // indirect
 	gvisor.dev/gvisor v0.0.0-20240916094835-a174eb65023f // indirect
 )
+
+// gvisor-tap-vsock imports gopacket only to print frames in debug mode;
+// the stand-in spares every process that links it ~7 MiB of tables
+// (slirp/gopacketstub/doc.go).
+replace github.com/google/gopacket => ./slirp/gopacketstub

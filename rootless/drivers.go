@@ -11,15 +11,15 @@ import (
 	"strings"
 
 	"github.com/rootless-containers/rootlesskit/v3/pkg/network"
+	"github.com/rootless-containers/rootlesskit/v3/pkg/network/gvisortapvsock"
 	"github.com/rootless-containers/rootlesskit/v3/pkg/network/pasta"
 	"github.com/rootless-containers/rootlesskit/v3/pkg/network/slirp4netns"
-	"github.com/skiff-engine/skiff/slirp/gvtap"
 	"github.com/skiff-engine/skiff/slirp/loopback"
 )
 
 // Egress driver names, as daemon.json's rootless-network-driver spells them.
 const (
-	NetworkGvisorTapVsock = gvtap.DriverName
+	NetworkGvisorTapVsock = "gvisor-tap-vsock"
 	NetworkSlirp4netns    = "slirp4netns"
 	NetworkPasta          = pasta.DriverName
 	// NetworkNone is the single-id mode's namespace: loopback only.
@@ -43,18 +43,13 @@ const egressCIDR = "10.0.2.0/24"
 // defines them.
 var networkDrivers = map[string]networkDriver{
 	NetworkGvisorTapVsock: {
+		// The user-mode stack runs in this (the RootlessKit parent)
+		// process: no helper program, and its code pages are shared with
+		// the other skiff processes.
 		parent: func(_ string, log io.Writer) (network.ParentDriver, error) {
-			if bin := gvtap.Embedded(); bin != nil {
-				return gvtap.NewParentDriver(bin, log, MTU, egressCIDR, "tap0"), nil
-			}
-			return inProcessGvtapParent(log)
+			return gvisortapvsock.NewParentDriver(log, MTU, egressNet(), "tap0", false, false)
 		},
-		child: func() network.ChildDriver {
-			if gvtap.Embedded() != nil {
-				return gvtap.NewChildDriver()
-			}
-			return inProcessGvtapChild()
-		},
+		child:       gvisortapvsock.NewChildDriver,
 		gatewayHost: 1,
 	},
 	NetworkSlirp4netns: {

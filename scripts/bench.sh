@@ -86,7 +86,7 @@ for n in skiff podman dockerd; do "${as[@]}" sh "$work/clean-$n.sh"; done
 echo
 echo "== skiff daemon PSS with 0 and 100 running containers"
 # The whole daemon: every process under the host-side `skiff daemon` (the
-# RootlessKit child, the supervisor, the engine, the network helper, the
+# RootlessKit child, the supervisor, the engine, the
 # parked exec role), not the shims and what runs under them.
 tree_pss() {
 	local pid=$1 kb child total

@@ -14,12 +14,7 @@ built=$(git log -1 --format=%cI 2>/dev/null || true)
 # the whole binary's start-up and memory (see internal/runtime/roleexe).
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" \
 	-o internal/runtime/roleexe/skiff-roles ./internal/runtime/roleexe/cmd/skiff-roles
-# The gvisor-tap-vsock helper likewise (tag skiff_gvtapexe): the user-mode
-# network stack runs in it, so gvisor and gopacket stay out of skiff's own
-# processes (see slirp/gvtap).
-CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" \
-	-o slirp/gvtap/skiff-gvtap ./slirp/gvtap/cmd/skiff-gvtap
-CGO_ENABLED=0 go build -trimpath -tags containers_image_openpgp,skiff_roleexe,skiff_gvtapexe \
+CGO_ENABLED=0 go build -trimpath -tags containers_image_openpgp,skiff_roleexe \
 	-ldflags "-s -w -X main.version=${version} -X main.gitCommit=${commit} -X main.buildTime=${built}" \
 	-o "$out" .
 echo "built $out ($version, $commit)" >&2
