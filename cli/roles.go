@@ -7,8 +7,11 @@ type daemonCmd struct {
 	Args []string `arg:"" optional:"" help:"Daemon arguments (see 'skiff daemon --help')."`
 }
 
-// Run calls Roles.Daemon.
-func (c *daemonCmd) Run(a *app) error { return passthrough(a.roles.Daemon, "daemon", c.Args) }
+// Run hands over to Roles.Daemon once the parser is gone (see app.then).
+func (c *daemonCmd) Run(a *app) error {
+	a.then = func() error { return passthrough(a.roles.Daemon, "daemon", c.Args) }
+	return nil
+}
 
 // checkCmd hands `skiff check ...` to the check role, arguments untouched.
 type checkCmd struct {

@@ -61,9 +61,14 @@ type app struct {
 	autostart func(ctx context.Context, socket string, ping func(context.Context) error) error
 
 	globals *globals
-	ctx     context.Context
-	host    hostSpec
-	client  *client.Client
+	// then runs after the command line's parser is dropped: the daemon
+	// runs for days and need not keep kong's model of the whole CLI (over
+	// 1 MiB of heap) alive.
+	then func() error
+
+	ctx    context.Context
+	host   hostSpec
+	client *client.Client
 }
 
 func newApp(s Streams, build Build, roles Roles, getenv func(string) string) *app {
@@ -127,7 +132,10 @@ func (a *app) run(ctx context.Context, args []string) (code int) {
 			_ = a.client.Close()
 		}
 	}()
-	return a.fail(kctx.Run())
+	if err := kctx.Run(); err != nil || a.then == nil {
+		return a.fail(err)
+	}
+	return a.fail(a.then())
 }
 
 // setup applies the global flags: logging and the context check.
