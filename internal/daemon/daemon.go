@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
-	"github.com/gofrs/flock"
 	"github.com/rs/zerolog"
+	"golang.org/x/sys/unix"
+
 	"github.com/skiff-engine/skiff/internal/config"
 	"github.com/skiff-engine/skiff/rootless"
 	"github.com/skiff-engine/skiff/rootless/paths"
@@ -142,7 +142,7 @@ func runHost(s *settings) int {
 		s.log.Error().Err(err).Msg("")
 		return 1
 	}
-	defer lock.Unlock()
+	defer lock.Close()
 	err = rootless.Run(rootless.Options{
 		StateDir: filepath.Join(s.runDir, "rootlesskit"),
 		Network:  s.cfg.RootlessNetworkDriver,
@@ -162,7 +162,7 @@ func runHost(s *settings) int {
 // host side) or real root (rootful): the runtime directory, a writable data
 // root, no other daemon on the sockets, and the per-user lock, held until
 // the daemon exits.
-func claimHost(s *settings) (*flock.Flock, error) {
+func claimHost(s *settings) (*os.File, error) {
 	if err := os.MkdirAll(s.runDir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating the runtime directory: %w", err)
 	}
@@ -184,17 +184,22 @@ func claimHost(s *settings) (*flock.Flock, error) {
 }
 
 // lockRunDir makes sure one daemon per user (or per rootful host) runs,
-// even when two start at the same moment.
-func lockRunDir(runDir string) (*flock.Flock, error) {
-	l := flock.New(filepath.Join(runDir, "daemon.lock"))
-	ok, err := l.TryLock()
+// even when two start at the same moment. The lock is the open file: it
+// is held until every copy of that fd is closed (the supervisor keeps one).
+func lockRunDir(runDir string) (*os.File, error) {
+	path := filepath.Join(runDir, "daemon.lock")
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("locking %s: %w", l.Path(), err)
+		return nil, fmt.Errorf("locking %s: %w", path, err)
 	}
-	if !ok {
-		return nil, fmt.Errorf("%w (%s is locked)", ErrAlreadyRunning, l.Path())
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return nil, fmt.Errorf("%w (%s is locked)", ErrAlreadyRunning, path)
+		}
+		return nil, fmt.Errorf("locking %s: %w", path, err)
 	}
-	return l, nil
+	return f, nil
 }
 
 // checkWritable creates the data root if needed and proves it is writable,
@@ -213,6 +218,3 @@ func checkWritable(dir string) error {
 	f.Close()
 	return os.Remove(f.Name())
 }
-
-// restartBackoff bounds how fast a crashing engine is restarted.
-var restartBackoff = []time.Duration{100 * time.Millisecond, 500 * time.Millisecond, 2 * time.Second, 5 * time.Second}

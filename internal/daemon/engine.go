@@ -22,6 +22,7 @@ import (
 	"github.com/skiff-engine/skiff/internal/images"
 	"github.com/skiff-engine/skiff/internal/runtime"
 	"github.com/skiff-engine/skiff/internal/runtime/cgroups"
+	"github.com/skiff-engine/skiff/internal/supervisor"
 	"github.com/skiff-engine/skiff/internal/system"
 	"github.com/skiff-engine/skiff/internal/volumes"
 	"github.com/skiff-engine/skiff/internal/volumes/plugin"
@@ -167,7 +168,7 @@ func Engine(args []string, build Build) int {
 	signalServing(ready)
 	// Restart policies: a daemon start (not an engine the supervisor
 	// restarted) starts again what dockerd's restore would.
-	ctrs.StartPolicies(os.Getenv(envEngineRestarted) == "")
+	ctrs.StartPolicies(os.Getenv(supervisor.EnvEngineRestarted) == "")
 
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)

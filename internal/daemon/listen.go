@@ -10,14 +10,15 @@ import (
 	"time"
 
 	"github.com/coreos/go-systemd/v22/activation"
+
+	"github.com/skiff-engine/skiff/internal/supervisor"
 )
 
 // listeners are the API sockets the supervisor holds for the engine, so an
 // engine restart never drops the socket or the systemd activation fds.
 type listeners struct {
-	files     []*os.File
-	owned     []string // socket paths skiff created and removes on exit
-	activated bool     // fds came from systemd socket activation
+	files []*os.File
+	owned []string // socket paths skiff created, removed at exit
 }
 
 // openListeners takes the socket-activation fds when present and otherwise
@@ -25,7 +26,7 @@ type listeners struct {
 func openListeners(hosts []string) (*listeners, error) {
 	files := activation.Files(true)
 	if len(files) > 0 {
-		return &listeners{files: files, activated: true}, nil
+		return &listeners{files: files}, nil
 	}
 	l := &listeners{}
 	for _, h := range hosts {
@@ -116,23 +117,13 @@ func (l *listeners) close() {
 	}
 }
 
-// remove deletes the sockets skiff created (never systemd's).
-func (l *listeners) remove() {
-	for _, p := range l.owned {
-		os.Remove(p)
-	}
-}
-
-// envEngineFDs tells the engine how many listener fds (from fd 3) it got.
-const envEngineFDs = "_SKIFF_ENGINE_LISTEN_FDS"
-
 // engineListeners turns the inherited fds back into listeners.
 func engineListeners() ([]net.Listener, error) {
 	var n int
-	if _, err := fmt.Sscan(os.Getenv(envEngineFDs), &n); err != nil || n <= 0 {
+	if _, err := fmt.Sscan(os.Getenv(supervisor.EnvEngineListenFDs), &n); err != nil || n <= 0 {
 		return nil, errors.New("the engine got no API listener (it is started by `skiff daemon`, not by hand)")
 	}
-	os.Unsetenv(envEngineFDs)
+	os.Unsetenv(supervisor.EnvEngineListenFDs)
 	out := make([]net.Listener, 0, n)
 	for i := 0; i < n; i++ {
 		f := os.NewFile(uintptr(3+i), fmt.Sprintf("listener-%d", i))

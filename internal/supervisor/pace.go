@@ -1,4 +1,4 @@
-package daemon
+package supervisor
 
 import "time"
 
@@ -13,6 +13,9 @@ const (
 	quickRestarts = 3
 	quickWindow   = time.Minute
 )
+
+// restartBackoff bounds how fast a crashing engine is restarted.
+var restartBackoff = []time.Duration{100 * time.Millisecond, 500 * time.Millisecond, 2 * time.Second, 5 * time.Second}
 
 // enginePacer decides how long the supervisor waits before the next engine.
 type enginePacer struct {

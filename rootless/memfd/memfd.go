@@ -14,8 +14,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// seals forbid every change to the copy, and any later change of the seals.
-const seals = unix.F_SEAL_SEAL | unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE
+// Seals forbid every change to a copy, and any later change of the seals.
+const Seals = unix.F_SEAL_SEAL | unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE
 
 // Sealed returns a read-only, sealed, close-on-exec memfd named name
 // holding everything read from src.
@@ -35,7 +35,7 @@ func Sealed(name string, src io.Reader) (*os.File, error) {
 		mem.Close()
 		return nil, err
 	}
-	if _, err := unix.FcntlInt(mem.Fd(), unix.F_ADD_SEALS, seals); err != nil {
+	if _, err := unix.FcntlInt(mem.Fd(), unix.F_ADD_SEALS, Seals); err != nil {
 		mem.Close()
 		return nil, os.NewSyscallError("fcntl(F_ADD_SEALS)", err)
 	}

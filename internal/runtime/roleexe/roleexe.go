@@ -13,6 +13,7 @@ package roleexe
 
 import (
 	"os"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 
@@ -26,13 +27,22 @@ const highFd = 100
 // Embedded reports whether this skiff carries the roles' binary.
 func Embedded() bool { return len(binary) > 0 }
 
+// EnvFD names an fd on which a process inherits the sealed roles' binary
+// from its parent: the supervisor runs from that memfd and hands it to
+// each engine, so the supervisor and every shim share one copy's pages.
+const EnvFD = "_SKIFF_ROLES_FD"
+
 // Sealed returns a sealed, close-on-exec memfd holding the roles' binary,
-// at fd 100 or above; nil when this skiff carries none.
+// at fd 100 or above: the one inherited through EnvFD, or a new copy; nil
+// when this skiff carries none.
 func Sealed() (*os.File, error) {
 	if !Embedded() {
 		return nil, nil
 	}
-	mem, err := memfd.SealedEmbedded("skiff-roles", binary)
+	mem, err := inherited()
+	if mem == nil && err == nil {
+		mem, err = memfd.SealedEmbedded("skiff-roles", binary)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +50,22 @@ func Sealed() (*os.File, error) {
 	fd, err := unix.FcntlInt(mem.Fd(), unix.F_DUPFD_CLOEXEC, highFd)
 	if err != nil {
 		return nil, os.NewSyscallError("fcntl(F_DUPFD_CLOEXEC)", err)
+	}
+	return os.NewFile(uintptr(fd), "memfd:skiff-roles"), nil
+}
+
+// inherited takes the memfd named by EnvFD out of the environment, when
+// it is there and sealed against writes; nil otherwise.
+func inherited() (*os.File, error) {
+	fd, err := strconv.Atoi(os.Getenv(EnvFD))
+	os.Unsetenv(EnvFD)
+	if err != nil || fd < 3 {
+		return nil, nil
+	}
+	seals, err := unix.FcntlInt(uintptr(fd), unix.F_GET_SEALS, 0)
+	if err != nil || seals&memfd.Seals != memfd.Seals {
+		unix.Close(fd)
+		return nil, nil // not a sealed memfd: make a copy instead
 	}
 	return os.NewFile(uintptr(fd), "memfd:skiff-roles"), nil
 }
