@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/rs/zerolog"
 	"golang.org/x/sys/unix"
@@ -143,6 +144,7 @@ func runHost(s *settings) int {
 		return 1
 	}
 	defer lock.Close()
+	trimAfterStart(10 * time.Second)
 	err = rootless.Run(rootless.Options{
 		StateDir: filepath.Join(s.runDir, "rootlesskit"),
 		Network:  s.cfg.RootlessNetworkDriver,

@@ -166,6 +166,7 @@ func Engine(args []string, build Build) int {
 	}
 	s.log.Info().Str("version", build.Version).Str("data_root", s.dataRoot).Bool("rootless", rootless.InUserNS()).Msg("API listening")
 	signalServing(ready)
+	go trimWhenIdle(srv, 2*time.Second)
 	// Restart policies: a daemon start (not an engine the supervisor
 	// restarted) starts again what dockerd's restore would.
 	ctrs.StartPolicies(os.Getenv(supervisor.EnvEngineRestarted) == "")
