@@ -84,34 +84,44 @@ printf '%-8s per-container PSS (shim and helpers): %6d KiB\n' skiff $((shim_skif
 for n in skiff podman dockerd; do "${as[@]}" sh "$work/clean-$n.sh"; done
 
 echo
-echo "== skiff daemon PSS with 0 and 100 running containers"
+echo "== daemon PSS: skiff with 0 and 100 running containers, dockerd idle"
 # The whole daemon: every process under the host-side `skiff daemon` (the
-# RootlessKit child, the supervisor, the engine, the
-# parked exec role), not the shims and what runs under them.
-tree_pss() {
-	local pid=$1 kb child total
+# RootlessKit parent with the user-mode network stack, its child, the
+# supervisor, the engine, a parked exec role), not the shims and what runs
+# under them. For dockerd the same: everything under dockerd-rootless.sh
+# (RootlessKit, its child, slirp4netns, dockerd, containerd) but the
+# containerd shims. One line per process, then the sums.
+# tree PID: "pid name pss" for PID and its descendants, shims excluded.
+tree() {
+	local pid=$1 kb name child
 	if { tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null | grep -qx _SKIFF_ROLE=shim; then
-		echo 0
 		return
 	fi
+	name=$(cat "/proc/$pid/comm" 2>/dev/null) || return
+	case $name in containerd-shim*) return ;; esac
+	role=$({ tr '\0' '\n' <"/proc/$pid/environ"; } 2>/dev/null | sed -n 's/^_SKIFF_ROLE=//p' | head -1)
 	kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
-	total=${kb:-0}
+	echo "$pid ${role:-$name}:$(tr '\0' ' ' <"/proc/$pid/cmdline" | cut -c1-40 | tr ' ' '_') ${kb:-0}"
 	for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
-		total=$((total + $(tree_pss "$child")))
+		tree "$child"
 	done
-	echo "$total"
+}
+# report LABEL ROOTPID...: the breakdown and the total in KiB.
+report() {
+	local label=$1 pid
+	shift
+	for pid in "$@"; do tree "$pid"; done | awk -v l="$label" '
+		{ printf "    %-8s %-56s %7d KiB\n", $1, $2, $3; t += $3 }
+		$2 ~ /^supervisor:|engine/ { d += $3 }
+		$2 ~ /^(dockerd|containerd):/ { d += $3 }
+		END { printf "  %s: whole tree %d KiB; the daemon proper (skiff: supervisor + engine; docker: dockerd + containerd) %d KiB\n", l, t, d }'
 }
 # (Only the host-side process runs as "$work/skiff daemon": its
-# descendants re-exec /proc/self/exe.)
-daemon_pss() {
-	local total=0 pid
-	for pid in $(pgrep -u "$uid" -f "$work/skiff daemon" 2>/dev/null); do
-		total=$((total + $(tree_pss "$pid")))
-	done
-	echo "$total"
-}
-echo "idle: $(daemon_pss) KiB"
+# descendants re-exec /proc/self/exe or run from memfds.)
+skiff_root() { pgrep -u "$uid" -f "$work/skiff daemon" 2>/dev/null; }
+report "skiff idle" $(skiff_root)
 for i in $(seq 100); do "${as[@]}" docker -H "unix://${sock[skiff]}" run -d bb sleep 600 >/dev/null; done
-sleep 2
-echo "100 running: $(daemon_pss) KiB (shims: $(pss_env _SKIFF_ROLE=shim) KiB in total)"
+sleep 4 # the engine trims its heap 2 s after the API went quiet
+report "skiff, 100 running (shims: $(pss_env _SKIFF_ROLE=shim) KiB in total)" $(skiff_root)
+report "dockerd idle" "${pids[1]}"
 "${as[@]}" sh "$work/clean-skiff.sh"
