@@ -44,12 +44,14 @@ func main() {
 	switch {
 	// RootlessKit's own re-execs come first: their command line is the
 	// daemon's, but they are not the daemon yet.
-	case rootless.IsActivationHelper():
-		exitOn(rootless.RunActivationHelper())
 	case rootless.IsUnshare():
 		exitOn(rootless.RunUnshare())
 	case rootless.IsRootlessKitChild():
-		exitOn(rootless.RunChild())
+		// Once the namespaces are set up this process goes on as the
+		// daemon inside them (with the same command line).
+		if err := rootless.RunChild(); err != nil {
+			exitOn(err)
+		}
 	case len(os.Args) > 1 && os.Args[1] == "engine":
 		os.Exit(daemon.Engine(os.Args[2:], build))
 	}

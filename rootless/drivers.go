@@ -49,7 +49,7 @@ var networkDrivers = map[string]networkDriver{
 		parent: func(_ string, log io.Writer) (network.ParentDriver, error) {
 			return gvisortapvsock.NewParentDriver(log, MTU, egressNet(), "tap0", false, false)
 		},
-		child:       gvisortapvsock.NewChildDriver,
+		child:       func() network.ChildDriver { return gvtapChild{} },
 		gatewayHost: 1,
 	},
 	NetworkSlirp4netns: {

@@ -11,7 +11,6 @@ import "os"
 const (
 	envPipeFD          = "_SKIFF_ROOTLESSKIT_PIPEFD"
 	envUseActivation   = "_SKIFF_ROOTLESSKIT_CHILD_USE_ACTIVATION"
-	envActivationHelp  = "_SKIFF_ROOTLESSKIT_ACTIVATION_HELPER"
 	envStateDir        = "_SKIFF_ROOTLESSKIT_STATE_DIR"
 	envParentEUID      = "_SKIFF_ROOTLESSKIT_PARENT_EUID"
 	envParentEGID      = "_SKIFF_ROOTLESSKIT_PARENT_EGID"
@@ -38,10 +37,6 @@ const (
 // IsRootlessKitChild reports whether this process is RootlessKit's child
 // half, which must run before anything else parses the command line.
 func IsRootlessKitChild() bool { return os.Getenv(envPipeFD) != "" }
-
-// IsActivationHelper reports whether this process is RootlessKit's
-// socket-activation helper, which fixes LISTEN_PID and execs the daemon.
-func IsActivationHelper() bool { return os.Getenv(envActivationHelp) != "" }
 
 // InUserNS reports whether this process runs inside skiff's user namespace.
 func InUserNS() bool { return os.Getenv(EnvInUserNS) != "" }

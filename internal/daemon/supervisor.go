@@ -30,6 +30,9 @@ func supervise(s *settings, args []string) int {
 		cfg.ListenFDs = append(cfg.ListenFDs, int(f.Fd()))
 	}
 	cfg.Remove = ls.owned
+	if tap, conn, ok := rootless.TapRelay(); ok {
+		cfg.TapRelay = []int{tap, conn}
+	}
 	if roleexe.Embedded() {
 		roles, err := roleexe.Sealed()
 		if err == nil {

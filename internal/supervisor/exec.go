@@ -33,6 +33,7 @@ func Exec(roles *os.File, cfg Config) error {
 		return err
 	}
 	keep := append(slices.Clone(cfg.ListenFDs), cfg.LockFD, cfg.EngineFD)
+	keep = append(keep, cfg.TapRelay...)
 	for _, fd := range keep {
 		if fd > 2 {
 			if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0); err != nil {

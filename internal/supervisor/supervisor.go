@@ -50,6 +50,7 @@ type Config struct {
 	Remove    []string `json:"remove,omitempty"`   // socket files to delete at exit
 	LockFD    int      `json:"lockFd,omitempty"`   // held for the daemon's life (rootful)
 	LogLevel  string   `json:"logLevel,omitempty"` // debug, info, warn, error
+	TapRelay  []int    `json:"tapRelay,omitempty"` // the egress tap and gvisor-tap-vsock socket fds to relay between
 
 	rolesFD int // the sealed roles\' binary this process runs from, for engines
 }
@@ -67,7 +68,7 @@ func Main() int {
 		return 2
 	}
 	// Exec cleared close-on-exec on these; nothing else may inherit them.
-	for _, fd := range append(slices.Clone(cfg.ListenFDs), cfg.LockFD, cfg.EngineFD) {
+	for _, fd := range append(append(slices.Clone(cfg.ListenFDs), cfg.LockFD, cfg.EngineFD), cfg.TapRelay...) {
 		if fd > 2 {
 			unix.CloseOnExec(fd)
 		}
@@ -95,6 +96,9 @@ func Run(cfg Config) int {
 }
 
 func run(cfg Config, log *logger) int {
+	if len(cfg.TapRelay) == 2 {
+		go relayTap(cfg.TapRelay[0], cfg.TapRelay[1], log)
+	}
 	defer func() {
 		for _, p := range cfg.Remove {
 			os.Remove(p)
