@@ -93,6 +93,10 @@ type Config struct {
 	// IdleTimeout stops a daemon that has had no containers and no API
 	// requests for this long; 0 means never.
 	IdleTimeout Duration `json:"idle-timeout,omitempty"`
+	// ShimGroupSize is how many containers one shim process serves: more
+	// share one process's memory, fewer share its fault domain (a shim
+	// that dies takes its containers with it). 1 is a shim per container.
+	ShimGroupSize int `json:"shim-group-size,omitempty"`
 
 	// file holds the keys daemon.json set (proxies flattened, as Docker
 	// does) and their raw values, for conflict checks and Unused.
@@ -203,6 +207,9 @@ func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Durat
 // String formats the duration as time.Duration does.
 func (d Duration) String() string { return time.Duration(d).String() }
 
+// DefaultShimGroupSize is shim-group-size when daemon.json does not set it.
+const DefaultShimGroupSize = 8
+
 // DefaultAddressPools are Docker's local-scope pools (libnetwork ipamutils),
 // so networks get the same subnets under skiff as under Docker.
 func DefaultAddressPools() []AddressPool {
@@ -242,6 +249,7 @@ func Defaults() *Config {
 		// RootlessNetworkDriver stays empty: the rootless package picks its
 		// default driver (the built-in gvisor-tap-vsock).
 		RootlessPortDriver: PortBuiltin,
+		ShimGroupSize:      DefaultShimGroupSize,
 	}
 	if d, err := paths.DataRoot(); err == nil {
 		c.DataRoot = d

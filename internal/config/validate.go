@@ -96,6 +96,9 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("host-gateway-ip: %q is not an IP address", c.HostGatewayIP)
 		}
 	}
+	if c.ShimGroupSize < 1 || c.ShimGroupSize > maxShimGroupSize {
+		return fmt.Errorf("shim-group-size: %d must be between 1 (a shim per container) and %d", c.ShimGroupSize, maxShimGroupSize)
+	}
 	switch c.RootlessPortDriver {
 	case "", PortBuiltin, PortImplicit:
 	default:
@@ -103,6 +106,10 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
+
+// maxShimGroupSize bounds shim-group-size: past a few dozen the memory a
+// container saves is small, and a shim crash would end too many at once.
+const maxShimGroupSize = 64
 
 // validateHost accepts unix:///path, unix:// (the default socket),
 // tcp://host:port and fd:// (systemd socket activation), as dockerd -H does.

@@ -90,7 +90,7 @@ func Engine(args []string, build Build) int {
 		InUse:              inUse,
 	})
 	defer imgs.Close()
-	rt, err := runtime.New(runtime.Options{RunDir: s.runDir, Log: s.log})
+	rt, err := runtime.New(runtime.Options{RunDir: s.runDir, Log: s.log, ShimGroupSize: s.cfg.ShimGroupSize})
 	if err != nil {
 		s.log.Error().Err(err).Msg("container runtime")
 		return 1

@@ -1,17 +1,12 @@
 package runtime
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -21,7 +16,6 @@ import (
 	"github.com/skiff-engine/skiff/internal/atomicfile"
 	"github.com/skiff-engine/skiff/internal/runtime/roleexe"
 	"github.com/skiff-engine/skiff/internal/runtime/selfexe"
-	"github.com/skiff-engine/skiff/internal/runtime/shimapi"
 )
 
 // Runtime creates tasks and finds them again. It holds the sealed copy of
@@ -37,8 +31,9 @@ type Runtime struct {
 	self    *os.File
 	selfErr error
 
-	spare spareSlot // the parked exec role (exec_spare.go)
-	cache execCache // parsed specs and compiled filters for exec (exec_cache.go)
+	groups groups    // the shim processes that take new containers (group.go)
+	spare  spareSlot // the parked exec role (exec_spare.go)
+	cache  execCache // parsed specs and compiled filters for exec (exec_cache.go)
 }
 
 // New prepares RunDir and starts making the sealed binary in the
@@ -55,7 +50,16 @@ func New(opts Options) (*Runtime, error) {
 			return nil, err
 		}
 	}
-	r := &Runtime{opts: opts, shimExe: "/proc/self/exe", spare: spareSlot{ready: make(chan *execRole, 1)}}
+	size := opts.ShimGroupSize
+	if size <= 0 {
+		size = DefaultShimGroupSize
+	}
+	r := &Runtime{
+		opts:    opts,
+		shimExe: "/proc/self/exe",
+		groups:  groups{size: size, runDir: opts.RunDir},
+		spare:   spareSlot{ready: make(chan *execRole, 1)},
+	}
 	if rolesEmbedded {
 		r.shimExe = ""
 	}
@@ -80,8 +84,10 @@ func (r *Runtime) sealed() (*os.File, error) {
 	return r.self, r.selfErr
 }
 
-// Close releases the sealed binary. Running tasks are not affected.
+// Close releases the sealed binary and closes the shims' group
+// connections. Running tasks are not affected.
 func (r *Runtime) Close() error {
+	r.groups.closeAll()
 	self, err := r.sealed()
 	if err != nil {
 		return nil
@@ -89,9 +95,10 @@ func (r *Runtime) Close() error {
 	return self.Close()
 }
 
-// Create starts a shim for b and in it the container's init, and returns
-// when init is set up and waits for Start, or with init's setup error
-// (a *StartError). Nothing of the task is left behind on failure.
+// Create hands b to a shim (one with room in its group, or a new one),
+// which starts the container's init. It returns when init is set up and
+// waits for Start, or with init's setup error (a *StartError). Nothing of
+// the task is left behind on failure.
 func (r *Runtime) Create(ctx context.Context, b Bundle) (_ *Task, err error) {
 	if err := checkID(b.ID); err != nil {
 		return nil, err
@@ -124,92 +131,20 @@ func (r *Runtime) Create(ctx context.Context, b Bundle) (_ *Task, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("sealed copy of the binary: %w", err)
 	}
-	cfg, err := json.Marshal(shimConfig(b, bundle, sock))
-	if err != nil {
-		return nil, err
-	}
 	start := time.Now()
-	pid, err := r.spawnShim(ctx, self, cfg, sock)
+	// On failure the shim has undone the container (init reaped, socket
+	// removed) before it answered: the bundle may go at once.
+	pid, err := r.hand(ctx, self, shimConfig(b, bundle, sock))
 	if err != nil {
 		return nil, err
 	}
 	t, err := r.dialTask(ctx, b.ID)
 	if err != nil {
-		// The shim is up but unreachable: stop it (and init with it).
+		// The container is set up but unreachable: kill init (the shim's
+		// child, not reaped while it waits for start); its instance ends.
 		syscall.Kill(pid, syscall.SIGKILL)
-		os.Remove(sock)
 		return nil, err
 	}
 	r.opts.Log.Debug().Str("container", b.ID).Int("pid", t.Pid()).Dur("took", time.Since(start)).Msg("task created")
 	return t, nil
-}
-
-// spawnShim starts the shim in its own session and waits for its Ready.
-// It returns the shim's pid.
-func (r *Runtime) spawnShim(ctx context.Context, self *os.File, cfg []byte, sock string) (int, error) {
-	readyR, readyW, err := os.Pipe()
-	if err != nil {
-		return 0, err
-	}
-	defer readyR.Close()
-	exe := r.shimExe
-	if exe == "" {
-		// The sealed roles' binary (at fd 100 or above: clear of the fds
-		// the child gets before it executes this path).
-		exe = "/proc/self/fd/" + strconv.Itoa(int(self.Fd()))
-	}
-	cmd := &exec.Cmd{
-		Path: exe,
-		Args: []string{"skiff-shim"},
-		Env: []string{
-			"_SKIFF_ROLE=shim",
-			shimapi.EnvConfig + "=" + string(cfg),
-			"GOMAXPROCS=1", // one P: less memory, and a shim has little to do
-			// No collection during package init and set-up (it found
-			// little garbage and cost a fifth of a shim's start); the
-			// shim turns it on once init is ready.
-			"GOGC=off",
-		},
-		Dir:         "/",
-		ExtraFiles:  []*os.File{self, readyW}, // shimapi.FdSelfExe, shimapi.FdReady
-		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
-	}
-	err = cmd.Start()
-	readyW.Close()
-	if err != nil {
-		return 0, fmt.Errorf("starting shim: %w", err)
-	}
-	stop := context.AfterFunc(ctx, func() { cmd.Process.Kill() })
-	var ready shimapi.Ready
-	err = shimapi.ReadLine(bufio.NewReader(readyR), &ready)
-	stop()
-	if err == nil && ready.Error == "" {
-		pid := cmd.Process.Pid
-		// The engine reaps its shims; after an engine restart the
-		// supervisor (a subreaper) does.
-		reapLater(cmd.Process)
-		return pid, nil
-	}
-	// Failed: let the shim finish before the caller removes the bundle.
-	exited := make(chan struct{})
-	go func() {
-		cmd.Wait()
-		close(exited)
-	}()
-	select {
-	case <-exited:
-	case <-time.After(5 * time.Second):
-		cmd.Process.Kill()
-		<-exited
-	}
-	os.Remove(sock)
-	switch {
-	case ctx.Err() != nil:
-		return 0, ctx.Err()
-	case err == nil:
-		return 0, &StartError{Msg: ready.Error, Code: ready.ExitCode}
-	case errors.Is(err, io.EOF):
-		return 0, fmt.Errorf("shim exited before init was ready: %s", cmd.ProcessState)
-	}
-	return 0, fmt.Errorf("shim: %w (%s)", err, cmd.ProcessState)
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -32,8 +33,12 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// failSetup is an annotation that makes the fake init fail before ready.
-const failSetup = "test.fail-setup"
+// failSetup is an annotation that makes the fake init fail before ready;
+// slowSetup one that makes it take that long (a time.Duration) to be ready.
+const (
+	failSetup = "test.fail-setup"
+	slowSetup = "test.slow-setup"
+)
 
 type syncMsg struct {
 	Type     string `json:"type"`
@@ -61,6 +66,9 @@ func fakeInit() int {
 	}
 	if msg := spec.Annotations[failSetup]; msg != "" {
 		return fail(msg, 125)
+	}
+	if d, err := time.ParseDuration(spec.Annotations[slowSetup]); err == nil {
+		time.Sleep(d)
 	}
 	send(syncMsg{Type: "ready"})
 	buf := make([]byte, 4096)

@@ -1,6 +1,7 @@
-// Package runtime runs containers: the engine side of the per-container
-// shim. The engine asks Runtime to create a Task (a shim, and in it the
-// container's init, stopped just before it execs the user's process),
+// Package runtime runs containers: the engine side of the container
+// shims. The engine asks Runtime to create a Task (the container's init in
+// a shim process that serves a group of containers, stopped just before
+// it execs the user's process),
 // attaches to the task's output, then starts it. Tasks outlive the engine;
 // Connect finds them again after a restart.
 package runtime
@@ -19,6 +20,9 @@ type Options struct {
 	// $XDG_RUNTIME_DIR/skiff rootless, /run/skiff rootful.
 	RunDir string
 	Log    zerolog.Logger
+	// ShimGroupSize is how many containers one shim process serves (0 for
+	// DefaultShimGroupSize; 1 for a shim per container).
+	ShimGroupSize int
 }
 
 // Bundle is what a task is created from.

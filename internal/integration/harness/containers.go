@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -162,16 +161,9 @@ func (d *Daemon) CheckNoContainerLeftovers() {
 // shims lists the daemon's shim processes ("pid cmdline").
 func (d *Daemon) shims() []string {
 	var out []string
-	ents, _ := os.ReadDir("/proc")
-	for _, ent := range ents {
-		env, err := os.ReadFile(filepath.Join("/proc", ent.Name(), "environ"))
-		if err != nil {
-			continue
-		}
-		vars := strings.Split(string(env), "\x00")
-		if slices.Contains(vars, d.Env.Marker) && slices.Contains(vars, "_SKIFF_ROLE=shim") {
-			out = append(out, ent.Name())
-		}
+	for _, pid := range d.Shims() {
+		cmd, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		out = append(out, strconv.Itoa(pid)+" "+strings.ReplaceAll(string(cmd), "\x00", " "))
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package shim
 
 import (
 	"encoding/json"
+	"net"
 	"path/filepath"
 	"syscall"
 	"time"
@@ -18,8 +19,12 @@ const (
 	clientDrain = 5 * time.Second
 )
 
-// reap waits for init (then the user's process) to exit.
+// reap waits for init (then the user's process) to exit and, once setup
+// succeeded, sees the container to its end in the same goroutine (a shim
+// serves many containers: each goroutine's stack counts): it records the
+// exit, waits until the instance may end, and says so.
 func (s *shim) reap() {
+	awaitExit(s.cmd.Process.Pid)
 	s.cmd.Wait()
 	now := time.Now().UTC()
 	s.mu.Lock()
@@ -27,6 +32,21 @@ func (s *shim) reap() {
 	s.exit.ExitedAt = now
 	s.mu.Unlock()
 	close(s.reaped)
+	if !<-s.proceed {
+		return // setup failed: abandon cleans up
+	}
+	defer s.ended()
+	defer func() {
+		// A bug here must not end the shim's other containers: this one
+		// ends without a recorded exit, as if its shim had died.
+		if p := recover(); p != nil {
+			logPanic(s.cfg.ID, p)
+			s.removeSocket()
+			s.closeWaiters()
+		}
+	}()
+	s.finish()
+	s.wait()
 }
 
 // exitCode is Docker's exit code for a wait status.
@@ -40,7 +60,12 @@ func exitCode(ws syscall.WaitStatus) int {
 // finish records the exit once all output reached the log and the
 // attached clients, then tells waiters.
 func (s *shim) finish() {
-	<-s.reaped
+	s.mu.Lock()
+	started := s.started
+	s.mu.Unlock()
+	if started {
+		<-s.startDone // it ends once init has (its sync socket closes)
+	}
 	s.drainOutputs()
 	s.io.closeStdin()
 	if s.log != nil {
@@ -57,8 +82,17 @@ func (s *shim) finish() {
 		// later engine would miss it.
 		atomicfile.WriteFile(filepath.Join(s.cfg.Bundle, shimapi.ExitFile), b, 0o600)
 	}
-	close(s.exited)
-	s.poke()
+	s.mu.Lock()
+	s.recorded = true
+	waiters := make([]*net.UnixConn, 0, len(s.waiters))
+	for c := range s.waiters {
+		waiters = append(waiters, c)
+	}
+	s.mu.Unlock()
+	for _, c := range waiters {
+		c.SetWriteDeadline(time.Now().Add(clientDrain)) // an engine that reads nothing
+		shimapi.WriteLine(c, shimapi.Response{Exit: &ex})
+	}
 }
 
 // drainOutputs waits until the copiers saw EOF; a process that escaped

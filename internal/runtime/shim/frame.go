@@ -1,8 +1,12 @@
 package shim
 
 import (
+	"io"
+	"os"
 	"sync"
 	"sync/atomic"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/skiff-engine/skiff/internal/runtime/shimapi"
 )
@@ -48,3 +52,39 @@ func (f *frame) release() {
 
 // endFrame tells a client the output ended.
 var endFrame = &frame{b: shimapi.AppendFrame(nil, shimapi.StreamEnd, nil), static: true}
+
+// readFrame reads what r has into a frame taken from the pool only once
+// r is readable: an idle container holds no 64 KiB buffer while it waits
+// (a shim serves many), and the pool's frames go at the next collections.
+// f is nil when nothing was read; err is io.EOF at the end.
+func readFrame(r *os.File) (f *frame, n int, err error) {
+	rc, err := r.SyscallConn()
+	if err != nil {
+		return nil, 0, err
+	}
+	var rerr error
+	err = rc.Read(func(fd uintptr) bool {
+		f = getFrame()
+		for {
+			n, rerr = unix.Read(int(fd), f.buf())
+			if rerr != unix.EINTR {
+				break
+			}
+		}
+		if rerr == unix.EAGAIN {
+			framePool.Put(f)
+			f = nil
+			return false // park until it is readable
+		}
+		return true
+	})
+	switch {
+	case err != nil: // closed to cut it short
+		return f, 0, err
+	case rerr != nil: // EIO on a pty master once the last slave closed
+		return f, 0, os.NewSyscallError("read", rerr)
+	case n == 0:
+		return f, 0, io.EOF
+	}
+	return f, n, nil
+}

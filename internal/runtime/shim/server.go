@@ -34,6 +34,13 @@ func (s *shim) serve() {
 }
 
 func (s *shim) handle(c *net.UnixConn) {
+	// A bug in one request must not take the shim's other containers down.
+	defer func() {
+		if p := recover(); p != nil {
+			logPanic(s.cfg.ID, p)
+			c.Close()
+		}
+	}()
 	br := bufio.NewReaderSize(c, 512)
 	c.SetReadDeadline(time.Now().Add(requestTimeout))
 	var req shimapi.Request
@@ -80,8 +87,9 @@ func result(err error) shimapi.Response {
 	return shimapi.Response{}
 }
 
-// handleWait answers the pid now and the exit when it is recorded. An open
-// wait connection is how the shim knows an engine is connected.
+// handleWait answers the pid now and the exit when it is recorded (finish
+// sends it). An open wait connection is how the shim knows an engine is
+// connected; this goroutine only reads until the engine closes it.
 func (s *shim) handleWait(c *net.UnixConn, br *bufio.Reader) {
 	defer c.Close()
 	s.mu.Lock()
@@ -90,29 +98,25 @@ func (s *shim) handleWait(c *net.UnixConn, br *bufio.Reader) {
 	defer func() {
 		s.mu.Lock()
 		s.monitors--
+		delete(s.waiters, c)
 		s.mu.Unlock()
 		s.poke()
 	}()
 	if shimapi.WriteLine(c, shimapi.Response{Pid: s.pid}) != nil {
 		return
 	}
-	gone := make(chan struct{})
-	go func() {
-		io.Copy(io.Discard, br)
-		close(gone)
-	}()
-	select {
-	case <-gone:
-		return
-	case <-s.exited:
-	}
 	s.mu.Lock()
-	ex := s.exit
+	recorded, ex := s.recorded, s.exit
+	s.waiters[c] = struct{}{} // finish sends the exit, unless it did already
 	s.mu.Unlock()
-	if shimapi.WriteLine(c, shimapi.Response{Exit: &ex}) != nil {
+	if recorded && shimapi.WriteLine(c, shimapi.Response{Exit: &ex}) != nil {
 		return
 	}
-	<-gone
+	for {
+		if _, err := br.ReadByte(); err != nil {
+			return
+		}
+	}
 }
 
 // handleAttach streams output frames to c and, if asked, copies what c
@@ -147,6 +151,7 @@ func (s *shim) start() shimapi.Response {
 	if started {
 		return result(errdefs.ErrConflict.WithMessage("container was already started"))
 	}
+	defer close(s.startDone)
 	defer s.sync.close()
 	select {
 	case <-s.reaped:
@@ -177,9 +182,10 @@ func (s *shim) start() shimapi.Response {
 // delete succeeds once the exit is recorded; the shim then leaves and
 // takes its bundle and socket with it.
 func (s *shim) delete() error {
-	select {
-	case <-s.exited:
-	default:
+	s.mu.Lock()
+	recorded := s.recorded
+	s.mu.Unlock()
+	if !recorded {
 		return errdefs.ErrConflict.WithMessage("cannot delete a running task")
 	}
 	s.removeSocket()

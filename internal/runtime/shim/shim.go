@@ -15,7 +15,7 @@ import (
 	"github.com/skiff-engine/skiff/internal/runtime/shimapi"
 )
 
-// shim is the state of one shim process.
+// shim is the state of one container in a shim process.
 type shim struct {
 	cfg      shimapi.Config
 	cmd      *exec.Cmd
@@ -29,9 +29,15 @@ type shim struct {
 	copiers  sync.WaitGroup
 
 	reaped chan struct{} // closed when init is reaped; status is set
-	exited chan struct{} // closed when the exit is recorded; exit is set
 	// changed is poked when monitors or deleted change.
 	changed chan struct{}
+	// proceed tells the reaping goroutine whether setup succeeded: it
+	// then goes on to finish and wait, and calls ended.
+	proceed chan bool
+	ended   func()
+	// startDone is closed when a start that was asked for has returned:
+	// the exit it may explain (init's error) is recorded after it.
+	startDone chan struct{}
 
 	mu       sync.Mutex
 	status   syscall.WaitStatus
@@ -39,6 +45,8 @@ type shim struct {
 	started  bool // a start was asked for
 	monitors int  // open wait connections: a connected engine
 	deleted  bool
+	recorded bool                       // the exit is recorded: exit is set
+	waiters  map[*net.UnixConn]struct{} // open wait connections
 }
 
 // initError is a failure init reported, with the exit code it chose.
@@ -50,41 +58,67 @@ type initError struct {
 func (e *initError) Error() string { return e.msg }
 
 // setup does everything up to init being ready: on success the control
-// socket serves and init waits for start.
-func setup(cfg shimapi.Config) (*shim, error) {
+// socket serves and init waits for start, and ended is called once the
+// container's instance has ended (see wait); on failure nothing of the
+// container is left in the shim (it goes on serving the others).
+func setup(cfg shimapi.Config, self *os.File, ended func()) (_ *shim, err error) {
 	s := &shim{
-		cfg:     cfg,
-		reaped:  make(chan struct{}),
-		exited:  make(chan struct{}),
-		changed: make(chan struct{}, 1),
+		cfg:       cfg,
+		reaped:    make(chan struct{}),
+		changed:   make(chan struct{}, 1),
+		proceed:   make(chan bool, 1),
+		startDone: make(chan struct{}),
+		ended:     ended,
+		waiters:   map[*net.UnixConn]struct{}{},
 	}
 	s.bc.clients = map[*client]struct{}{}
-	self, err := takeSelfExe()
-	if err != nil {
-		return nil, err
-	}
-	defer self.Close()
 	os.Remove(cfg.Socket) // left by a shim that was killed
 	s.ln, err = net.ListenUnix("unix", &net.UnixAddr{Name: cfg.Socket, Net: "unix"})
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			s.abandon()
+		}
+	}()
 	if err := os.Chmod(cfg.Socket, 0o600); err != nil {
-		s.ln.Close()
 		return nil, err
 	}
 	if err := s.startInit(self); err != nil {
-		s.ln.Close()
 		return nil, err
 	}
 	if err := s.awaitReady(); err != nil {
-		s.cmd.Process.Kill()
-		s.ln.Close()
 		return nil, err
 	}
-	go s.finish()
+	s.proceed <- true
 	go s.serve()
 	return s, nil
+}
+
+// abandon undoes a failed setup: init is killed and reaped, and every fd,
+// the log and the socket of the container are closed.
+func (s *shim) abandon() {
+	s.proceed <- false
+	if s.cmd != nil && s.cmd.Process != nil {
+		s.cmd.Process.Kill()
+		<-s.reaped
+		s.drainOutputs()
+	}
+	if s.io != nil {
+		s.io.closeChild()
+		s.io.closeStdin()
+		for _, o := range s.io.outputs {
+			o.r.Close()
+		}
+	}
+	if s.sync != nil {
+		s.sync.close()
+	}
+	if s.log != nil {
+		s.log.Close()
+	}
+	s.removeSocket()
 }
 
 // startInit opens the log and stdio and starts init, stopped before it
@@ -135,17 +169,17 @@ func (s *shim) copyOutput(o output) {
 		log = s.log.Stream(o.name)
 		defer log.Close()
 	}
-	f := getFrame()
-	defer func() { framePool.Put(f) }()
 	for {
-		n, err := o.r.Read(f.buf())
+		f, n, err := readFrame(o.r)
 		if n > 0 {
 			if log != nil {
 				log.Write(f.buf()[:n]) // a full disk must not stop attach
 			}
-			if s.bc.send(o.stream, f, n) {
-				f = getFrame() // the clients' now
+			if !s.bc.send(o.stream, f, n) {
+				framePool.Put(f) // else the clients' now
 			}
+		} else if f != nil {
+			framePool.Put(f)
 		}
 		if err != nil {
 			return

@@ -27,8 +27,10 @@ type syncMsg struct {
 	ExitCode int    `json:"exitCode,omitempty"`
 }
 
-// syncConn is the shim's end of the sync socketpair.
-type syncConn struct{ fd int }
+// syncConn is the shim's end of the sync socketpair. It is non-blocking
+// and read through the netpoller: a shim setting up several containers at
+// once does not hold an OS thread in read for each.
+type syncConn struct{ f *os.File }
 
 // newSyncPair returns the shim's end and init's end.
 func newSyncPair() (*syncConn, *os.File, error) {
@@ -36,7 +38,13 @@ func newSyncPair() (*syncConn, *os.File, error) {
 	if err != nil {
 		return nil, nil, os.NewSyscallError("socketpair", err)
 	}
-	return &syncConn{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "init-sync"), nil
+	// Only the shim's end: the two ends are separate open files.
+	if err := unix.SetNonblock(fds[0], true); err != nil {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+		return nil, nil, os.NewSyscallError("fcntl", err)
+	}
+	return &syncConn{f: os.NewFile(uintptr(fds[0]), "shim-sync")}, os.NewFile(uintptr(fds[1]), "init-sync"), nil
 }
 
 func (c *syncConn) send(m syncMsg) error {
@@ -44,34 +52,59 @@ func (c *syncConn) send(m syncMsg) error {
 	if err != nil {
 		return err
 	}
-	// MSG_NOSIGNAL: a dead init is an error here, not a SIGPIPE.
-	_, err = unix.SendmsgN(c.fd, b, nil, nil, unix.MSG_NOSIGNAL)
+	rc, err := c.f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	err = rc.Write(func(fd uintptr) bool {
+		// MSG_NOSIGNAL: a dead init is an error here, not a SIGPIPE.
+		_, serr = unix.SendmsgN(int(fd), b, nil, nil, unix.MSG_NOSIGNAL)
+		return serr != unix.EAGAIN
+	})
+	if err == nil {
+		err = serr
+	}
 	return err
 }
 
 // recv returns the next message, or io.EOF once init's end is closed.
 func (c *syncConn) recv() (syncMsg, error) {
-	buf := make([]byte, 64*1024)
-	for {
-		n, err := unix.Read(c.fd, buf)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			return syncMsg{}, os.NewSyscallError("read sync", err)
-		}
-		if n == 0 {
-			return syncMsg{}, io.EOF
-		}
-		var m syncMsg
-		if err := json.Unmarshal(buf[:n], &m); err != nil {
-			return syncMsg{}, fmt.Errorf("init sent a bad sync message: %w", err)
-		}
-		return m, nil
+	rc, err := c.f.SyscallConn()
+	if err != nil {
+		return syncMsg{}, err
 	}
+	// Sized to the datagram (MSG_TRUNC gives its length): the messages
+	// are small, and a shim sets up many containers.
+	var buf []byte
+	var n int
+	var rerr error
+	err = rc.Read(func(fd uintptr) bool {
+		var peek [1]byte
+		n, _, rerr = unix.Recvfrom(int(fd), peek[:], unix.MSG_PEEK|unix.MSG_TRUNC)
+		if rerr == nil && n > 0 {
+			buf = make([]byte, n)
+			n, rerr = unix.Read(int(fd), buf)
+		}
+		return rerr != unix.EAGAIN && rerr != unix.EINTR
+	})
+	if err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return syncMsg{}, os.NewSyscallError("read sync", err)
+	}
+	if n == 0 {
+		return syncMsg{}, io.EOF
+	}
+	var m syncMsg
+	if err := json.Unmarshal(buf[:n], &m); err != nil {
+		return syncMsg{}, fmt.Errorf("init sent a bad sync message: %w", err)
+	}
+	return m, nil
 }
 
-func (c *syncConn) close() { unix.Close(c.fd) }
+func (c *syncConn) close() { c.f.Close() }
 
 // errorOf is the error an init error message stands for.
 func errorOf(m syncMsg, defaultCode int) *initError {

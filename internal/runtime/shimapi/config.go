@@ -1,13 +1,11 @@
 package shimapi
 
-// The environment and fds a shim is started with.
+// The fds a shim is started with.
 const (
-	// EnvConfig holds the shim's Config as JSON.
-	EnvConfig = "_SKIFF_SHIM_CONFIG"
 	// FdSelfExe is the sealed copy of the binary that init runs from.
 	FdSelfExe = 3
-	// FdReady is the pipe on which the shim writes one Ready and closes.
-	FdReady = 4
+	// FdGroup is the shim's end of its group connection (see group.go).
+	FdGroup = 4
 )
 
 // Config tells a shim what to run.
@@ -32,12 +30,4 @@ type Config struct {
 	CloneFlags    uint64 `json:"cloneFlags,omitempty"`
 	ConsoleWidth  uint16 `json:"consoleWidth,omitempty"`
 	ConsoleHeight uint16 `json:"consoleHeight,omitempty"`
-}
-
-// Ready is the shim's one message on the ready pipe: init is set up and
-// waits before execve (Pid), or it failed (Error, ExitCode).
-type Ready struct {
-	Pid      int    `json:"pid,omitempty"`
-	Error    string `json:"error,omitempty"`
-	ExitCode int    `json:"exitCode,omitempty"`
 }

@@ -1,7 +1,8 @@
 // Package shimapi is the wire contract between the engine and a container
-// shim: how the shim is started (Config, the inherited fds, Ready), the
-// control requests on its unix socket, the attach frames and the recorded
-// exit. Both sides import it; it holds no behaviour beyond encoding.
+// shim: how a shim is started and handed containers (the inherited fds, the
+// group connection's Config and Ready lines), the control requests on each
+// container's unix socket, the attach frames and the recorded exit. Both
+// sides import it; it holds no behaviour beyond encoding.
 //
 // A control connection carries one request line (JSON) from the engine and
 // one response line back. Two requests go on after that:
