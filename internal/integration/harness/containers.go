@@ -76,32 +76,11 @@ func (d *Daemon) EnginePid() int {
 	t := d.t
 	t.Helper()
 	d.needSkiff("EnginePid")
-	children := map[int][]int{}
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	for _, p := range stats {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
-		ppid, _ := strconv.Atoi(f[1])
-		children[ppid] = append(children[ppid], pid)
-	}
-	queue := []int{d.Pid()}
-	for len(queue) > 0 {
-		pid := queue[0]
-		queue = queue[1:]
-		cmdline, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	for _, p := range descendants(d.Pid()) {
+		cmdline, _ := os.ReadFile("/proc/" + strconv.Itoa(p.pid) + "/cmdline")
 		if args := strings.Split(string(cmdline), "\x00"); len(args) > 1 && args[1] == "engine" {
-			return pid
+			return p.pid
 		}
-		queue = append(queue, children[pid]...)
 	}
 	t.Fatalf("no engine process below daemon pid %d", d.Pid())
 	return 0

@@ -14,9 +14,29 @@ import (
 // test's marker, so the process tree is what ties it to this daemon.
 func (d *Daemon) Shims() []int {
 	d.needSkiff("Shims")
-	children := map[int][]int{}
+	var out []int
+	for _, p := range descendants(d.Pid()) {
+		if p.state == "Z" {
+			continue
+		}
+		env, err := os.ReadFile("/proc/" + strconv.Itoa(p.pid) + "/environ")
+		if err == nil && slices.Contains(strings.Split(string(env), "\x00"), "_SKIFF_ROLE=shim") {
+			out = append(out, p.pid)
+		}
+	}
+	return out
+}
+
+// proc is one process of a tree, from /proc/<pid>/stat.
+type proc struct {
+	pid   int
+	state string // R, S, Z...
+}
+
+// descendants lists root and every process below it, breadth first.
+func descendants(root int) []proc {
+	children := map[int][]proc{}
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	state := map[int]string{}
 	for _, p := range stats {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -33,22 +53,11 @@ func (d *Daemon) Shims() []int {
 		}
 		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
 		ppid, _ := strconv.Atoi(f[1])
-		children[ppid] = append(children[ppid], pid)
-		state[pid] = f[0]
+		children[ppid] = append(children[ppid], proc{pid: pid, state: f[0]})
 	}
-	var out []int
-	queue := []int{d.Pid()}
-	for len(queue) > 0 {
-		pid := queue[0]
-		queue = queue[1:]
-		queue = append(queue, children[pid]...)
-		if state[pid] == "Z" {
-			continue
-		}
-		env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
-		if err == nil && slices.Contains(strings.Split(string(env), "\x00"), "_SKIFF_ROLE=shim") {
-			out = append(out, pid)
-		}
+	out := []proc{{pid: root}}
+	for i := 0; i < len(out); i++ {
+		out = append(out, children[out[i].pid]...)
 	}
 	return out
 }
