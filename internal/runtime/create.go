@@ -57,7 +57,7 @@ func New(opts Options) (*Runtime, error) {
 	r := &Runtime{
 		opts:    opts,
 		shimExe: "/proc/self/exe",
-		groups:  groups{size: size, runDir: opts.RunDir},
+		groups:  groups{size: size, runDir: opts.RunDir, log: opts.Log},
 		spare:   spareSlot{ready: make(chan *execRole, 1)},
 	}
 	if rolesEmbedded {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/rs/zerolog"
 	"golang.org/x/sys/unix"
 
 	"github.com/skiff-engine/skiff/internal/runtime/shimapi"
@@ -29,6 +30,7 @@ const DefaultShimGroupSize = 8
 type groups struct {
 	size   int
 	runDir string
+	log    zerolog.Logger
 
 	mu   sync.Mutex
 	open []*shimGroup // groups that still take containers
@@ -39,6 +41,7 @@ type groups struct {
 type shimGroup struct {
 	gs      *groups
 	started chan struct{} // closed when the process started, or err says why not
+	pid     int
 	err     error
 	conn    net.Conn
 	wmu     sync.Mutex // one line at a time on conn
@@ -146,7 +149,7 @@ func (gs *groups) closeAll() {
 // on fd 3 and its end of the group connection on fd 4.
 func (g *shimGroup) start(shimExe string, self *os.File) {
 	defer close(g.started)
-	conn, err := spawnShim(shimExe, self)
+	pid, conn, err := spawnShim(shimExe, self)
 	g.gs.mu.Lock()
 	defer g.gs.mu.Unlock()
 	if err != nil {
@@ -154,17 +157,17 @@ func (g *shimGroup) start(shimExe string, self *os.File) {
 		g.closeLocked()
 		return
 	}
-	g.conn = conn
+	g.pid, g.conn = pid, conn
 	if g.closed { // closeAll came first
 		conn.Close()
 	}
 	go g.read(bufio.NewReaderSize(conn, 4096))
 }
 
-func spawnShim(shimExe string, self *os.File) (net.Conn, error) {
+func spawnShim(shimExe string, self *os.File) (int, net.Conn, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return nil, os.NewSyscallError("socketpair", err)
+		return 0, nil, os.NewSyscallError("socketpair", err)
 	}
 	ours, theirs := os.NewFile(uintptr(fds[0]), "shim-group"), os.NewFile(uintptr(fds[1]), "shim-group")
 	defer ours.Close()
@@ -192,12 +195,14 @@ func spawnShim(shimExe string, self *os.File) (net.Conn, error) {
 	err = cmd.Start()
 	theirs.Close()
 	if err != nil {
-		return nil, fmt.Errorf("starting shim: %w", err)
+		return 0, nil, fmt.Errorf("starting shim: %w", err)
 	}
+	pid := cmd.Process.Pid
 	// The engine reaps its shims; after an engine restart the supervisor
 	// (a subreaper) does.
 	reapLater(cmd.Process)
-	return net.FileConn(ours)
+	conn, err := net.FileConn(ours)
+	return pid, conn, err
 }
 
 // send hands cfg over and returns where its Ready will come.
@@ -269,10 +274,15 @@ func (g *shimGroup) read(br *bufio.Reader) {
 		}
 	}
 	g.gs.mu.Lock()
+	byEngine, live := g.closed, g.live
 	pending := g.pending
 	g.pending = map[string]chan shimapi.Ready{}
 	g.closeLocked()
 	g.gs.mu.Unlock()
+	if !byEngine {
+		// Its containers' tasks only see their shim gone: say which.
+		g.gs.log.Warn().Int("shim", g.pid).Int("containers", live).Msg("a shim process exited while it served containers; they ended with it")
+	}
 	for id, ch := range pending {
 		if ch != nil {
 			ch <- shimapi.Ready{ID: id, Error: "the container's shim exited before init was ready", ExitCode: 125}

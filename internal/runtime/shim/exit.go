@@ -45,6 +45,7 @@ func (s *shim) reap() {
 			s.closeWaiters()
 		}
 	}()
+	defer s.closeFiles()
 	s.finish()
 	s.wait()
 }

@@ -67,7 +67,8 @@ func (g *group) serve(cfg shimapi.Config) {
 		s, err = setup(cfg, g.self, ended)
 		return err
 	}()
-	g.settled()
+	// After the answer: the collection settled may run must not delay it.
+	defer g.settled()
 	defer close(answered)
 	if err != nil {
 		r := shimapi.Ready{ID: cfg.ID, Error: err.Error(), ExitCode: 125}
@@ -109,8 +110,8 @@ func (g *group) settled() {
 	}
 }
 
-// logPanic reports a recovered panic on stderr (the shim's is the
-// engine's log, or nowhere).
+// logPanic reports a recovered panic on stderr. The engine starts its
+// shims with stderr on /dev/null, so this is for a shim run by hand.
 func logPanic(id string, p any) {
 	fmt.Fprintf(os.Stderr, "skiff shim: container %s: panic: %v\n%s", id, p, debug.Stack())
 }

@@ -87,9 +87,14 @@ func (s *shim) wait() {
 	s.closeWaiters()
 }
 
+// removeSocket stops serving the container's socket. Only once: after a
+// delete the engine may create the container again, and the new
+// instance's socket has the same path.
 func (s *shim) removeSocket() {
-	s.ln.Close()
-	os.Remove(s.cfg.Socket)
+	s.unlisten.Do(func() {
+		s.ln.Close()
+		os.Remove(s.cfg.Socket)
+	})
 }
 
 // closeWaiters ends the instance's wait connections, as the exit of a shim

@@ -26,6 +26,7 @@ type shim struct {
 	log      *jsonfile.Writer // nil without a log
 	bc       broadcaster
 	ln       *net.UnixListener
+	unlisten sync.Once // removeSocket's: the path may be a new instance's later
 	copiers  sync.WaitGroup
 
 	reaped chan struct{} // closed when init is reaped; status is set
@@ -78,6 +79,12 @@ func setup(cfg shimapi.Config, self *os.File, ended func()) (_ *shim, err error)
 		return nil, err
 	}
 	defer func() {
+		// A panic must undo the set-up too: else init would wait for start
+		// forever, and its fds and reaping goroutine would stay.
+		if p := recover(); p != nil {
+			logPanic(cfg.ID, p)
+			err = fmt.Errorf("shim: %v", p)
+		}
 		if err != nil {
 			s.abandon()
 		}
@@ -105,6 +112,14 @@ func (s *shim) abandon() {
 		<-s.reaped
 		s.drainOutputs()
 	}
+	s.closeFiles()
+	s.removeSocket()
+}
+
+// closeFiles closes every fd the shim holds for the container: at the end
+// of its instance, or of a failed set-up. The process serves others and
+// lives on, so they must not wait for a collection to close them.
+func (s *shim) closeFiles() {
 	if s.io != nil {
 		s.io.closeChild()
 		s.io.closeStdin()
@@ -113,12 +128,11 @@ func (s *shim) abandon() {
 		}
 	}
 	if s.sync != nil {
-		s.sync.close()
+		s.sync.close() // left open by a container never started
 	}
 	if s.log != nil {
 		s.log.Close()
 	}
-	s.removeSocket()
 }
 
 // startInit opens the log and stdio and starts init, stopped before it
@@ -150,9 +164,9 @@ func (s *shim) startInit(self *os.File) error {
 	if err := s.cmd.Start(); err != nil {
 		return fmt.Errorf("starting init: %w", err)
 	}
+	go s.reap() // at once: abandon waits for it once init started
 	s.pid = s.cmd.Process.Pid
 	s.io.closeChild()
-	go s.reap()
 	for _, o := range s.io.outputs {
 		s.copiers.Add(1)
 		go s.copyOutput(o)
