@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/skiff-engine/skiff/internal/runtime/initproc"
+	"github.com/skiff-engine/skiff/internal/runtime/pidfd"
 )
 
 // ExecConfig is a process to run in a running container.
@@ -306,28 +307,14 @@ func openNamespaces(pid int) ([]*os.File, error) {
 // watch reaps the process when it exits, through a pidfd the netpoller
 // watches (no thread held meanwhile), and records its exit code.
 func (p *Process) watch(proc *os.Process) error {
-	fd, err := unix.PidfdOpen(proc.Pid, 0)
-	if err == nil {
-		if err = unix.SetNonblock(fd, true); err != nil {
-			unix.Close(fd)
-		}
-	}
+	f, err := pidfd.Open(proc.Pid)
 	if err != nil {
-		return os.NewSyscallError("pidfd_open", err)
-	}
-	proc.Release()
-	p.pidfd = os.NewFile(uintptr(fd), "pidfd")
-	rc, err := p.pidfd.SyscallConn()
-	if err != nil {
-		p.pidfd.Close()
 		return err
 	}
+	proc.Release()
+	p.pidfd = f
 	go func() {
-		var ws unix.WaitStatus
-		rc.Read(func(uintptr) bool {
-			got, err := unix.Wait4(p.pid, &ws, unix.WNOHANG, nil)
-			return err != unix.EINTR && (err != nil || got != 0)
-		})
+		ws, _ := pidfd.Reap(f, p.pid)
 		switch {
 		case ws.Exited():
 			p.code = ws.ExitStatus()

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/skiff-engine/skiff/internal/runtime/initproc"
+	"github.com/skiff-engine/skiff/internal/runtime/pidfd"
 )
 
 // spareSlot holds a Runtime's parked exec role, started ahead so that an
@@ -368,30 +369,15 @@ func (role *execRole) awaitExit() int {
 // reapWith reaps proc when it exits, through a pidfd the netpoller
 // watches (no thread held meanwhile), and calls done with its status.
 func reapWith(proc *os.Process, done func(unix.WaitStatus)) error {
-	fd, err := unix.PidfdOpen(proc.Pid, 0)
-	if err == nil {
-		if err = unix.SetNonblock(fd, true); err != nil {
-			unix.Close(fd)
-		}
-	}
-	if err != nil {
-		return os.NewSyscallError("pidfd_open", err)
-	}
 	pid := proc.Pid
-	proc.Release()
-	f := os.NewFile(uintptr(fd), "pidfd")
-	rc, err := f.SyscallConn()
+	f, err := pidfd.Open(pid)
 	if err != nil {
-		f.Close()
 		return err
 	}
+	proc.Release()
 	go func() {
 		defer f.Close()
-		var ws unix.WaitStatus
-		rc.Read(func(uintptr) bool {
-			got, err := unix.Wait4(pid, &ws, unix.WNOHANG, nil)
-			return err != unix.EINTR && (err != nil || got != 0)
-		})
+		ws, _ := pidfd.Reap(f, pid)
 		done(ws)
 	}()
 	return nil
