@@ -52,7 +52,7 @@ type Config struct {
 	LogLevel  string   `json:"logLevel,omitempty"` // debug, info, warn, error
 	TapRelay  []int    `json:"tapRelay,omitempty"` // the egress tap and gvisor-tap-vsock socket fds to relay between
 
-	rolesFD int // the sealed roles\' binary this process runs from, for engines
+	rolesFD int // the sealed roles' binary this process runs from, for engines
 }
 
 // Main runs the supervisor role (from Exec) and returns its exit code.
