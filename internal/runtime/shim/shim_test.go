@@ -158,3 +158,19 @@ func TestClientGoneIsDropped(t *testing.T) {
 		t.Fatalf("%d clients left", n)
 	}
 }
+
+func TestAwaitReadyTimesOut(t *testing.T) {
+	defer func(d time.Duration) { setupTimeout = d }(setupTimeout)
+	setupTimeout = 50 * time.Millisecond
+	c, peer, err := newSyncPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close() // an init that never says a word
+	defer c.close()
+	s := &shim{sync: c}
+	err = s.awaitReady()
+	if err == nil || !strings.Contains(err.Error(), "did not finish setting up") {
+		t.Fatalf("awaitReady = %v, want the set-up timeout", err)
+	}
+}

@@ -119,12 +119,24 @@ func errorOf(m syncMsg, defaultCode int) *initError {
 	return &initError{msg: msg, code: code}
 }
 
+// setupTimeout bounds init's set-up (its mounts, pivot_root, user and
+// capabilities: milliseconds). An init stuck there (a hung mount) would
+// otherwise hold its group's place for good once the engine stopped
+// waiting for it; the caller of awaitReady kills it.
+var setupTimeout = 2 * time.Minute
+
 // awaitReady waits for init to be set up, or for its failure.
 func (s *shim) awaitReady() error {
+	if err := s.sync.f.SetReadDeadline(time.Now().Add(setupTimeout)); err != nil {
+		return err
+	}
+	defer s.sync.f.SetReadDeadline(time.Time{})
 	m, err := s.sync.recv()
 	switch {
 	case errors.Is(err, io.EOF):
 		return s.initDied()
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return fmt.Errorf("init did not finish setting up the container within %s", setupTimeout)
 	case err != nil:
 		return err
 	case m.Type == msgReady:
