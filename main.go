@@ -55,6 +55,13 @@ func main() {
 	case len(os.Args) > 1 && os.Args[1] == "engine":
 		os.Exit(daemon.Engine(os.Args[2:], build))
 	}
+	// `skiff daemon ...` parses its own flags: the CLI's parser would
+	// leave its model of every command, and the pages of its code, in a
+	// process that runs for days. (With global flags before "daemon" the
+	// CLI hands over the same way, at that cost.)
+	if len(os.Args) > 1 && os.Args[1] == "daemon" {
+		os.Exit(daemon.Main(os.Args[2:], build))
+	}
 	os.Exit(cli.Run(os.Args[1:], cli.Build{Version: version, GitCommit: gitCommit, BuildTime: buildTime}, cli.Roles{
 		Daemon: func(args []string) int { return daemon.Main(args, build) },
 		Check:  check.Main,
