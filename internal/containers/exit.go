@@ -11,15 +11,16 @@ import (
 	"github.com/skiff-engine/skiff/internal/runtime/cgroups"
 )
 
-// monitor waits for the container's exit and records it.
+// monitor records the container's exit when it comes.
 func (s *Service) monitor(c *ctr, t *runtime.Task) {
-	ex, err := t.Wait(context.Background())
-	if err != nil {
-		// The engine closed the task (shutdown): the next engine
-		// reconnects to the shim.
-		return
-	}
-	s.exited(c, t, ex)
+	t.OnExit(func(ex runtime.Exit, err error) {
+		if err != nil {
+			// The engine closed the task (shutdown): the next engine
+			// reconnects to the shim.
+			return
+		}
+		s.exited(c, t, ex)
+	})
 }
 
 // exited records an exit, cleans the task and the mount up, tells the

@@ -109,7 +109,7 @@ func (s *Service) reconnect(c *ctr, d dialed) {
 		s.restoreNetwork(c, t.Pid())
 		s.restorePorts(c)
 		s.restoreVolumes(c)
-		go s.monitor(c, t)
+		s.monitor(c, t)
 		s.startHealth(c, true)
 		return
 	}

@@ -141,7 +141,7 @@ func (s *Service) start(ctx context.Context, c *ctr) (retErr error) {
 		s.log.Warn().Err(err).Str("container", id).Msg("saving the container's state")
 	}
 	s.publish(c, events.ActionStart, nil)
-	go s.monitor(c, task)
+	s.monitor(c, task)
 	s.startHealth(c, false)
 	return nil
 }

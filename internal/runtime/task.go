@@ -35,6 +35,9 @@ type Task struct {
 	done   chan struct{} // closed when exit or err is set
 	exit   Exit
 	err    error
+
+	onExitMu sync.Mutex
+	onExit   func(Exit, error) // see OnExit
 }
 
 // Connect finds the shim of container id again, after an engine restart.
@@ -121,7 +124,28 @@ func (t *Task) watch(br *bufio.Reader) {
 			t.exit = Exit{Code: 255, ExitedAt: time.Now().UTC(), Err: "the container's shim exited unexpectedly"}
 		}
 	}
+	t.onExitMu.Lock()
 	close(t.done)
+	f := t.onExit
+	t.onExitMu.Unlock()
+	if f != nil {
+		f(t.exit, t.err)
+	}
+}
+
+// OnExit has f called once with what Wait would return, on the goroutine
+// that watches the task (or a new one when the exit is known already):
+// the engine follows every running container, and a goroutine parked in
+// Wait for each is a stack apiece.
+func (t *Task) OnExit(f func(Exit, error)) {
+	t.onExitMu.Lock()
+	defer t.onExitMu.Unlock()
+	select {
+	case <-t.done:
+		go f(t.exit, t.err)
+	default:
+		t.onExit = f
+	}
 }
 
 // Pid is the container's PID 1 as the engine sees it.
