@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -54,8 +55,13 @@ func RunChild() error {
 		if _, err := messages.WaitFor(fromParent, messages.Name(messages.ParentInitIdmapCompleted{})); err != nil {
 			return err
 		}
-		return reexecForCapabilities()
+		err := reexecForCapabilities()
+		// The pipes' fds must outlive the exec: no finalizer may close them.
+		runtime.KeepAlive(fromParent)
+		runtime.KeepAlive(toParent)
+		return err
 	}
+	os.Unsetenv(envReexecCount)
 	netns := filepath.Join(stateDir, "netns")
 	if err := child.NewNetNsWithPathWithoutEnter(netns); err != nil {
 		return fmt.Errorf("creating the detached network namespace %s: %w", netns, err)
