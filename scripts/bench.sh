@@ -119,7 +119,8 @@ report() {
 # (Only the host-side process runs as "$work/skiff daemon": its
 # descendants re-exec /proc/self/exe or run from memfds.)
 skiff_root() { pgrep -u "$uid" -f "$work/skiff daemon" 2>/dev/null; }
-report "skiff idle" $(skiff_root)
+sleep 4 # the engine trims its heap 2 s after the API went quiet
+report "skiff idle (after the runs above)" $(skiff_root)
 for i in $(seq 100); do "${as[@]}" docker -H "unix://${sock[skiff]}" run -d bb sleep 600 >/dev/null; done
 sleep 4 # the engine trims its heap 2 s after the API went quiet
 report "skiff, 100 running (shims: $(pss_env _SKIFF_ROLE=shim) KiB in total)" $(skiff_root)
