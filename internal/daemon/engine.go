@@ -48,6 +48,7 @@ func Engine(args []string, build Build) int {
 		fmt.Fprintln(os.Stderr, "skiff engine:", err)
 		return 1
 	}
+	tuneEngineGC()
 	lns, err := engineListeners()
 	if err != nil {
 		s.log.Error().Err(err).Msg("")
