@@ -324,7 +324,9 @@ func TestDeleteWhileRunning(t *testing.T) {
 
 func TestKillAll(t *testing.T) {
 	rt, _ := newRuntime(t)
-	task := create(t, rt, runtime.Bundle{Spec: spec("sh", "-c", "trap 'exit 5' USR1; sleep 30 & sleep 30 & wait")})
+	// The loop keeps sh alive should its children die of the signal
+	// before it gets its own: a bare wait would end the script with 0.
+	task := create(t, rt, runtime.Bundle{Spec: spec("sh", "-c", "trap 'exit 5' USR1; sleep 30 & sleep 30 & while :; do wait; done")})
 	if err := task.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
