@@ -232,20 +232,7 @@ func hardenAndStart(req *ExecRequest, fds []int, pre *preparedExec) (int, int, e
 	if err := execCredentials(sp, pre, gids); err != nil {
 		return 0, 0, setupError(err)
 	}
-	if err := unix.Chdir(sp.Cwd); err != nil {
-		return 0, 0, setupError(fmt.Errorf("chdir to cwd (%q) set in config.json failed: %w", sp.Cwd, err))
-	}
-	umask := uint32(0o022)
-	if sp.User.Umask != nil {
-		umask = *sp.User.Umask
-	}
-	unix.Umask(int(umask))
-	env := withHome(sp.Env, int(sp.User.UID))
-	pathEnv, ok := envValue(env, "PATH")
-	if !ok {
-		pathEnv = defaultPath
-	}
-	path, err := lookPath(sp.Args[0], pathEnv)
+	path, env, err := enterProcess(sp)
 	if err != nil {
 		return 0, 0, err
 	}

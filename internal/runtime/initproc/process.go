@@ -38,20 +38,7 @@ func runProcess(spec *specs.Spec, filter *seccompFilter, sync *syncConn) error {
 	if err := parent.rearm(sync); err != nil {
 		return setupError(err)
 	}
-	if err := os.Chdir(sp.Cwd); err != nil {
-		return setupError(fmt.Errorf("chdir to cwd (%q) set in config.json failed: %w", sp.Cwd, errors.Unwrap(err)))
-	}
-	umask := uint32(0o022)
-	if sp.User.Umask != nil {
-		umask = *sp.User.Umask
-	}
-	unix.Umask(int(umask))
-	env := withHome(sp.Env, int(sp.User.UID))
-	pathEnv, ok := envValue(env, "PATH")
-	if !ok {
-		pathEnv = defaultPath
-	}
-	path, err := lookPath(sp.Args[0], pathEnv)
+	path, env, err := enterProcess(sp)
 	if err != nil {
 		return err
 	}
@@ -99,4 +86,25 @@ func processSeccomp(spec *specs.Spec) (*seccompFilter, error) {
 		return nil, setupError(fmt.Errorf("seccomp: %w", err))
 	}
 	return f, nil
+}
+
+// enterProcess moves to the spec's working directory, applies its umask
+// and finds its program on the environment's PATH: the last steps before
+// the filter, for init and for exec alike.
+func enterProcess(sp *specs.Process) (path string, env []string, err error) {
+	if err := unix.Chdir(sp.Cwd); err != nil {
+		return "", nil, setupError(fmt.Errorf("chdir to cwd (%q) set in config.json failed: %w", sp.Cwd, err))
+	}
+	umask := uint32(0o022)
+	if sp.User.Umask != nil {
+		umask = *sp.User.Umask
+	}
+	unix.Umask(int(umask))
+	env = withHome(sp.Env, int(sp.User.UID))
+	pathEnv, ok := envValue(env, "PATH")
+	if !ok {
+		pathEnv = defaultPath
+	}
+	path, err = lookPath(sp.Args[0], pathEnv)
+	return path, env, err
 }
