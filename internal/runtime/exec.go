@@ -315,14 +315,7 @@ func (p *Process) watch(proc *os.Process) error {
 	p.pidfd = f
 	go func() {
 		ws, _ := pidfd.Reap(f, p.pid)
-		switch {
-		case ws.Exited():
-			p.code = ws.ExitStatus()
-		case ws.Signaled():
-			p.code = 128 + int(ws.Signal())
-		default:
-			p.code = 255
-		}
+		p.code = pidfd.ExitCode(ws)
 		close(p.done)
 	}()
 	return nil

@@ -357,13 +357,7 @@ func (role *execRole) awaitExit() int {
 		return m.ExitCode
 	}
 	<-role.exited
-	switch ws := role.status; {
-	case ws.Exited():
-		return ws.ExitStatus()
-	case ws.Signaled():
-		return 128 + int(ws.Signal())
-	}
-	return 255
+	return pidfd.ExitCode(role.status)
 }
 
 // reapWith reaps proc when it exits, through a pidfd the netpoller

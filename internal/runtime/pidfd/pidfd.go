@@ -63,3 +63,15 @@ func Await(f *os.File) error {
 		return err != unix.EINTR && (err != nil || n > 0)
 	})
 }
+
+// ExitCode is Docker's exit code for a reaped process's status: its own
+// code, 128 plus the signal that killed it, or 255 for anything else.
+func ExitCode(ws unix.WaitStatus) int {
+	switch {
+	case ws.Exited():
+		return ws.ExitStatus()
+	case ws.Signaled():
+		return 128 + int(ws.Signal())
+	}
+	return 255
+}

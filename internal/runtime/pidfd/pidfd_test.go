@@ -42,3 +42,22 @@ func TestAwaitLeavesTheChildToWait(t *testing.T) {
 		t.Fatalf("Wait after Await: %v, code %d, want 3", err, cmd.ProcessState.ExitCode())
 	}
 }
+
+func TestExitCodeOfASignal(t *testing.T) {
+	cmd := exec.Command("sh", "-c", "kill -9 $$")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ws, err := Reap(f, cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ExitCode(ws); got != 137 {
+		t.Fatalf("ExitCode = %d, want 137 (128 + SIGKILL)", got)
+	}
+}

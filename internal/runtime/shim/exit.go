@@ -7,7 +7,10 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/skiff-engine/skiff/internal/atomicfile"
+	"github.com/skiff-engine/skiff/internal/runtime/pidfd"
 	"github.com/skiff-engine/skiff/internal/runtime/shimapi"
 )
 
@@ -51,12 +54,7 @@ func (s *shim) reap() {
 }
 
 // exitCode is Docker's exit code for a wait status.
-func exitCode(ws syscall.WaitStatus) int {
-	if ws.Signaled() {
-		return 128 + int(ws.Signal())
-	}
-	return ws.ExitStatus()
-}
+func exitCode(ws syscall.WaitStatus) int { return pidfd.ExitCode(unix.WaitStatus(ws)) }
 
 // finish records the exit once all output reached the log and the
 // attached clients, then tells waiters.
